@@ -1,0 +1,45 @@
+"""The `tthc` console script."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cli import catalog as catalog_commands
+
+app = typer.Typer(
+    help="Hà Nội procedure recommender: catalog, search, events, suggestions, start-up plans.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(catalog_commands.app, name="catalog")
+
+
+@app.command()
+def serve(
+    host: Annotated[
+        str | None, typer.Option(help="Interface to bind (default $TTHC_HOST or 127.0.0.1).")
+    ] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default $TTHC_PORT or 8000).")] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Worker processes; they share state only through Redis.")
+    ] = 1,
+) -> None:
+    """Start the HTTP service on the configured catalog."""
+    import uvicorn
+
+    from service.settings import get_settings
+
+    settings = get_settings()
+    uvicorn.run(
+        "service.main:app",
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        log_level=settings.log_level,
+    )
+
+
+def main() -> None:
+    app()

@@ -124,6 +124,13 @@ def read_manifest(path: Path) -> Manifest | None:
         raise CatalogError(f"{mpath}: unreadable manifest ({exc.error_count()} errors)") from exc
 
 
+def _parse_line(path: Path, lineno: int, line: str) -> Procedure:
+    try:
+        return Procedure.model_validate_json(line)
+    except ValidationError as exc:
+        raise CatalogError(f"{path}:{lineno}: invalid procedure record: {exc.errors()[0]['msg']}") from exc
+
+
 def load_catalog(path: Path | None = None, *, verify: bool = False) -> Catalog:
     """Load a catalog file (the shipped one by default).
 
@@ -141,9 +148,7 @@ def load_catalog(path: Path | None = None, *, verify: bool = False) -> Catalog:
         with opener(path, "rt", encoding="utf-8") as lines:
             for lineno, line in enumerate(lines, 1):
                 if line.strip():
-                    procedures.append(Procedure.model_validate_json(line))
+                    procedures.append(_parse_line(path, lineno, line))
     except (OSError, EOFError) as exc:
         raise CatalogError(f"{path}: cannot read catalog ({exc})") from exc
-    except ValidationError as exc:
-        raise CatalogError(f"{path}:{lineno}: invalid procedure record: {exc.errors()[0]['msg']}") from exc
     return Catalog(procedures, manifest=manifest)

@@ -22,7 +22,12 @@ _SPACES = re.compile(r"[\u00a0\u2007\u202f\u200b\ufeff\s]+")
 
 def clean_text(value: str) -> str:
     """NFC-normalise, turn non-breaking and zero-width spaces into plain ones, collapse runs."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip()
+    value = unicodedata.normalize("NFC", value)
+    # Loading the catalog cleans ~100k strings that are already clean. `isprintable` is False for
+    # every space but " " (NBSP, tabs, newlines, zero-width), so one C-level scan skips the regex.
+    if not value.isprintable() or "  " in value:
+        value = _SPACES.sub(" ", value)
+    return value.strip()
 
 
 def _clean_optional(value: str | None) -> str | None:
@@ -96,10 +101,11 @@ class TimeLimit(_Model):
 
 
 class Fee(_Model):
-    """A fee: `free`, an `amount` in VND, or only `text` when the portal states no figure."""
+    """A fee: `free`, an `amount` in VND (or USD for some foreigners' papers), or only `text`."""
 
     kind: Literal["free", "amount", "text"]
     amount_vnd: int | None = Field(default=None, ge=0)
+    amount_usd: float | None = Field(default=None, ge=0)
     text: OptionalText = None
 
 

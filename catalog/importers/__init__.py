@@ -1,0 +1,1 @@
+"""Importers for the real exports: portal crawl JSON, structured exports, xlsx lists."""

@@ -1,0 +1,1 @@
+"""Pure parsers for the portal's flattened tables and lists (no I/O)."""

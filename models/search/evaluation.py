@@ -1,0 +1,134 @@
+"""Search evaluation: Recall@k and MRR@10 overall and per query style, for any number of systems.
+
+A query is a hit at k when any of its relevant codes is among the first k results (the convention
+of the evaluation README). MRR@10 is the mean of 1/rank of the first relevant result, 0 beyond 10
+(Voorhees, TREC-8 Question Answering track, 1999).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+KS = (1, 5, 10)
+MRR_DEPTH = 10
+OVERALL = "overall"
+
+
+class EvalQuery(BaseModel):
+    """One row of a search evaluation file."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    query: str
+    relevant: list[str] = Field(min_length=1)
+    style: str = "all"
+
+
+class Metrics(BaseModel):
+    """Recall@1/5/10 and MRR@10 of one system on one group of queries."""
+
+    queries: int
+    recall: dict[int, float]
+    mrr: float
+
+
+class SystemReport(BaseModel):
+    """Metrics of one system, overall and per style."""
+
+    system: str
+    overall: Metrics
+    by_style: dict[str, Metrics]
+
+
+class EvalFileError(ValueError):
+    """An evaluation file is missing or has an invalid line."""
+
+
+def load_eval_queries(path: Path) -> list[EvalQuery]:
+    """Read a JSON Lines evaluation file (`{"id","query","relevant","style"}` per line)."""
+    if not path.exists():
+        raise EvalFileError(f"evaluation file not found: {path}")
+    rows = []
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            rows.append(EvalQuery.model_validate(json.loads(line)))
+        except (json.JSONDecodeError, ValidationError) as exc:
+            raise EvalFileError(f"{path}:{lineno}: not an evaluation row ({exc})") from exc
+    return rows
+
+
+def first_relevant_rank(ranked: Sequence[str], relevant: Iterable[str]) -> int | None:
+    """1-based rank of the first relevant code, or None."""
+    wanted = set(relevant)
+    return next((i for i, code in enumerate(ranked, 1) if code in wanted), None)
+
+
+def metrics(ranks: Sequence[int | None]) -> Metrics:
+    """Aggregate first-relevant ranks into Recall@k and MRR@10."""
+    n = len(ranks)
+    if not n:
+        return Metrics(queries=0, recall={k: 0.0 for k in KS}, mrr=0.0)
+    recall = {k: sum(1 for r in ranks if r is not None and r <= k) / n for k in KS}
+    mrr = sum(1 / r for r in ranks if r is not None and r <= MRR_DEPTH) / n
+    return Metrics(queries=n, recall=recall, mrr=mrr)
+
+
+def evaluate(
+    system: str, queries: Sequence[EvalQuery], search: Callable[[str], Sequence[str]]
+) -> SystemReport:
+    """Run `search` (query → ranked codes) on every query and report the metrics."""
+    ranks = [first_relevant_rank(search(q.query), q.relevant) for q in queries]
+    styles = sorted({q.style for q in queries})
+    by_style = {
+        style: metrics([r for r, q in zip(ranks, queries, strict=True) if q.style == style])
+        for style in styles
+    }
+    return SystemReport(system=system, overall=metrics(ranks), by_style=by_style)
+
+
+def report_rows(reports: Sequence[SystemReport]) -> list[dict[str, object]]:
+    """Flat rows (group, system, n, R@1, R@5, R@10, MRR@10) for tables and data frames."""
+    rows: list[dict[str, object]] = []
+    groups = [OVERALL, *sorted({s for r in reports for s in r.by_style})]
+    for group in groups:
+        for report in reports:
+            m = report.overall if group == OVERALL else report.by_style.get(group)
+            if m is None:
+                continue
+            rows.append(
+                {
+                    "group": group,
+                    "system": report.system,
+                    "n": m.queries,
+                    "R@1": round(m.recall[1], 3),
+                    "R@5": round(m.recall[5], 3),
+                    "R@10": round(m.recall[10], 3),
+                    "MRR@10": round(m.mrr, 3),
+                }
+            )
+    return rows
+
+
+def format_table(reports: Sequence[SystemReport]) -> str:
+    """A plain-text table: one block per group (overall, then each style), one line per system."""
+    rows = report_rows(reports)
+    width = max([len(r.system) for r in reports] + [6])
+    lines = [f"{'group':<16} {'system':<{width}} {'n':>4} {'R@1':>6} {'R@5':>6} {'R@10':>6} {'MRR@10':>7}"]
+    previous = None
+    for row in rows:
+        if previous is not None and row["group"] != previous:
+            lines.append("")
+        group = row["group"] if row["group"] != previous else ""
+        previous = row["group"]
+        lines.append(
+            f"{group!s:<16} {row['system']!s:<{width}} {row['n']:>4} {row['R@1']:>6.3f} {row['R@5']:>6.3f} "
+            f"{row['R@10']:>6.3f} {row['MRR@10']:>7.3f}"
+        )
+    return "\n".join(lines)

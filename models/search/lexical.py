@@ -1,0 +1,222 @@
+"""Lexical retrieval: BM25 (`bm25s`) over accented and accent-folded syllables and syllable bigrams.
+
+Each procedure field (title, field of law, result documents, required documents) is indexed in four
+streams: canonical accented unigrams, accented bigrams, folded unigrams, folded bigrams. Bigrams
+carry most of the meaning in Vietnamese, where a word is usually two syllables ("đăng ký", "khai
+sinh"). A query scores as the weighted sum of the BM25 scores of its token groups (the words typed,
+their lexicon expansions, their spelling-variant corrections) in every stream of every field. An
+accented query also matches the accented streams, so the exact diacritic match ranks above a match
+only through folding.
+
+Typo tolerance: a query syllable or bigram missing from the folded vocabulary is replaced by its
+known spelling confusions (`models.text.spelling`) that the vocabulary holds, then, for syllables,
+by the nearest vocabulary entry within one edit (rapidfuzz Levenshtein).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from itertools import pairwise
+from pathlib import Path
+
+import bm25s
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+from tqdm import tqdm
+
+from catalog.schema import Procedure
+from models.text.lexicon import Lexicon, default_lexicon
+from models.text.normalize import fold_diacritics, tokenize
+from models.text.spelling import spelling_variants
+from models.text.stopwords import VIETNAMESE_STOPWORDS
+
+FIELDS = ("title", "field", "results", "documents")
+STREAMS = ("exact_uni", "exact_bi", "folded_uni", "folded_bi")
+GROUPS = ("typed", "expansion", "correction")
+# The shared words of procedure titles say what kind of act it is, not which procedure.
+_TITLE_NOISE = frozenset(tokenize("thủ tục thực hiện tại"))
+
+
+class BM25Params(BaseModel):
+    """BM25 variant and parameters, chosen by name among the `bm25s` methods.
+
+    `lucene` (Lucene's BM25, the default of Elasticsearch), `robertson` (Robertson et al. 1994),
+    `atire` (Trotman et al. 2014), `bm25l` (Lv & Zhai 2011), `bm25+` (Lv & Zhai 2011); see
+    Kamphuis et al., "Which BM25 do you mean?", ECIR 2020.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    method: str = "lucene"
+    k1: float = 1.2
+    b: float = 0.75
+
+
+class LexicalWeights(BaseModel):
+    """How much each field, stream and token group counts in the lexical score."""
+
+    model_config = ConfigDict(frozen=True)
+
+    fields: dict[str, float] = {"title": 1.0, "field": 0.25, "results": 0.1, "documents": 0.0}
+    streams: dict[str, float] = {"exact_uni": 0.5, "exact_bi": 1.0, "folded_uni": 0.5, "folded_bi": 1.0}
+    groups: dict[str, float] = {"typed": 1.0, "expansion": 0.8, "correction": 0.6}
+
+
+def bigrams(syllables: Sequence[str]) -> list[str]:
+    """Adjacent syllable pairs joined by '_' ("đăng ký khai" → "đăng_ký", "ký_khai")."""
+    return [f"{a}_{b}" for a, b in pairwise(syllables)]
+
+
+def stream_tokens(syllables: Sequence[str]) -> dict[str, list[str]]:
+    """The four token streams of a sequence of canonical syllables."""
+    folded = [fold_diacritics(s) for s in syllables]
+    return {
+        "exact_uni": [s for s in syllables if s not in VIETNAMESE_STOPWORDS],
+        "exact_bi": bigrams(syllables),
+        "folded_uni": [f for s, f in zip(syllables, folded, strict=True) if s not in VIETNAMESE_STOPWORDS],
+        "folded_bi": bigrams(folded),
+    }
+
+
+def field_syllables(procedure: Procedure, lexicon: Lexicon) -> dict[str, list[str]]:
+    """Canonical syllables of each indexed field; acronyms written in a title get their meaning added."""
+    title = [s for s in tokenize(procedure.title) if s not in _TITLE_NOISE]
+    spelled_out = [
+        s for e in lexicon.find(title) if e.kind == "acronym" for phrase in e.means for s in tokenize(phrase)
+    ]
+    return {
+        "title": title + spelled_out,
+        "field": tokenize(procedure.field or ""),
+        "results": [s for r in procedure.results for s in [*tokenize(r.name), "|"]],
+        "documents": [s for d in procedure.documents for s in [*tokenize(d.name), "|"]],
+    }
+
+
+def _without_separators(tokens: dict[str, list[str]]) -> dict[str, list[str]]:
+    # "|" separates list items so that no bigram spans two documents; it is not a token itself.
+    return {k: [t for t in v if t != "|" and "_|" not in t and "|_" not in t] for k, v in tokens.items()}
+
+
+class LexicalQuery(BaseModel):
+    """Tokens of a query per stream and group (typed words, lexicon expansions, spelling corrections)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    tokens: dict[str, dict[str, list[str]]]  # group → stream → tokens
+
+    def is_empty(self) -> bool:
+        return not any(t for streams in self.tokens.values() for t in streams.values())
+
+
+class LexicalIndex:
+    """BM25 indexes of every field × stream of a catalog, plus the folded vocabulary for typo repair."""
+
+    def __init__(self, codes: list[str], indexes: dict[tuple[str, str], bm25s.BM25]) -> None:
+        self.codes = codes
+        self.indexes = indexes
+        self.folded_unigrams = frozenset(self._vocabulary("folded_uni"))
+        self.folded_bigrams = frozenset(self._vocabulary("folded_bi"))
+        self._unigram_choices = sorted(u for u in self.folded_unigrams if u.isalpha())
+
+    def _vocabulary(self, stream: str) -> set[str]:
+        vocab: set[str] = set()
+        for field in ("title", "field"):
+            vocab |= {t for t in self.indexes[(field, stream)].vocab_dict if t}
+        return vocab
+
+    @classmethod
+    def build(
+        cls,
+        procedures: Iterable[Procedure],
+        *,
+        params: BM25Params | None = None,
+        lexicon: Lexicon | None = None,
+        progress: bool = True,
+    ) -> LexicalIndex:
+        """Index a catalog's procedures."""
+        params = params or BM25Params()
+        lexicon = lexicon or default_lexicon()
+        procedures = list(procedures)
+        corpus: dict[tuple[str, str], list[list[str]]] = {(f, s): [] for f in FIELDS for s in STREAMS}
+        for procedure in tqdm(procedures, desc="lexical index", disable=not progress):
+            for field, syllables in field_syllables(procedure, lexicon).items():
+                for stream, tokens in _without_separators(stream_tokens(syllables)).items():
+                    # An empty document still needs a token so that bm25s keeps row order.
+                    corpus[(field, stream)].append(tokens or [""])
+        indexes = {}
+        for key, docs in corpus.items():
+            index = bm25s.BM25(method=params.method, k1=params.k1, b=params.b)
+            index.index(docs, show_progress=False)
+            indexes[key] = index
+        return cls([p.code for p in procedures], indexes)
+
+    def save(self, directory: Path) -> None:
+        """Write the index under `directory` (one bm25s folder per field × stream)."""
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / "codes.json").write_text(json.dumps(self.codes), encoding="utf-8")
+        for (field, stream), index in self.indexes.items():
+            index.save(directory / f"{field}.{stream}", show_progress=False)
+
+    @classmethod
+    def load(cls, directory: Path) -> LexicalIndex:
+        """Read an index written by `save`."""
+        codes = json.loads((directory / "codes.json").read_text(encoding="utf-8"))
+        indexes = {
+            (f, s): bm25s.BM25.load(directory / f"{f}.{s}", show_progress=False, verbosity=0)
+            for f in FIELDS
+            for s in STREAMS
+        }
+        return cls(codes, indexes)
+
+    def corrections(self, syllables: Sequence[str]) -> tuple[list[str], list[str]]:
+        """Folded unigrams and bigrams that repair query syllables missing from the vocabulary.
+
+        A bigram absent from the vocabulary is replaced by the variants of either syllable (known
+        spelling confusions) that form a known bigram; an unknown syllable by its known variants, or
+        else by the vocabulary syllables one edit away.
+        """
+        folded = [fold_diacritics(s) for s in syllables]
+        unigrams: list[str] = []
+        for syllable in folded:
+            if syllable in self.folded_unigrams or not syllable.isalpha() or len(syllable) < 2:
+                continue
+            known = sorted(v for v in spelling_variants(syllable) if v in self.folded_unigrams)
+            if not known and len(syllable) >= 4:
+                known = [
+                    match
+                    for match, _, _ in process.extract(
+                        syllable, self._unigram_choices, scorer=Levenshtein.distance, score_cutoff=1, limit=3
+                    )
+                ]
+            unigrams.extend(known)
+        pairs: list[str] = []
+        for a, b in pairwise(folded):
+            if f"{a}_{b}" in self.folded_bigrams:
+                continue
+            for left in (a, *spelling_variants(a)):
+                for right in (b, *spelling_variants(b)):
+                    if (left, right) != (a, b) and f"{left}_{right}" in self.folded_bigrams:
+                        pairs.append(f"{left}_{right}")
+        return unigrams, pairs
+
+    def scores(self, query: LexicalQuery, weights: LexicalWeights) -> np.ndarray:
+        """Weighted BM25 score of every procedure (array aligned with `codes`)."""
+        total = np.zeros(len(self.codes), dtype=np.float32)
+        for group, streams in query.tokens.items():
+            group_weight = weights.groups.get(group, 0.0)
+            if not group_weight:
+                continue
+            for stream, tokens in streams.items():
+                stream_weight = weights.streams.get(stream, 0.0)
+                if not tokens or not stream_weight:
+                    continue
+                for field, field_weight in weights.fields.items():
+                    if field_weight:
+                        index = self.indexes[(field, stream)]
+                        known = [t for t in tokens if t in index.vocab_dict]
+                        if known:
+                            total += (group_weight * stream_weight * field_weight) * index.get_scores(known)
+        return total

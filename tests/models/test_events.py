@@ -67,3 +67,45 @@ def test_a_broken_taxonomy_file_is_a_clear_error(tmp_path: Path):
     bad.write_text("events:\n  - id: Not An Id\n    name_vi: x\n", encoding="utf-8")
     with pytest.raises(TaxonomyError, match="taxonomy"):
         load_taxonomy(bad)
+
+
+@pytest.fixture(scope="module")
+def events(catalog):
+    from models.events import EventCatalog
+
+    return EventCatalog.build(catalog)
+
+
+def test_event_catalog_verbs(events):
+    from models.events import UnknownEventError
+
+    assert len(events.list()) == len(events.list(kind="life")) + len(events.list(kind="business"))
+    assert events.get(event_id="having-a-baby").name_en == "Having a baby"
+    assert events.get(event_id="no-such-event") is None
+    with pytest.raises(UnknownEventError):
+        events.get_or_raise(event_id="no-such-event")
+    assert "having-a-baby" in [e.id for e in events.events_for(code="1.001193")]
+    assert events.events_for(code="9.999999") == []
+
+
+def test_model_assignments_are_explained_and_reviewable(events, catalog):
+    result = events.assignments
+    assert result.assignments
+    for assignment in result.assignments[:200]:
+        assert assignment.evidence.neighbours, assignment
+        assert assignment.code not in events.taxonomy.curated_codes()
+        assert 0 <= assignment.confidence <= 1
+    review = result.review_list()
+    assert all(a.needs_review for a in review)
+    assert [a.confidence for a in review] == sorted(a.confidence for a in review)
+
+
+def test_variant_of_a_curated_act_lands_in_the_same_event(events):
+    # "đăng ký khai tử lưu động" is not curated; its nearest curated member is "đăng ký khai tử"
+    assert "death-of-a-relative" in [e.id for e in events.events_for(code="1.000419")]
+
+
+def test_coverage_goal_of_fully_online_local_procedures(events, catalog):
+    inside = events.codes_in_events()
+    local_online = [p for p in catalog if p.is_local and p.fully_online]
+    assert sum(p.code in inside for p in local_online) / len(local_online) >= 0.8

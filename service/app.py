@@ -1,35 +1,84 @@
-"""The FastAPI application: wires the catalog (and, as they land, the models) into HTTP routes."""
+"""The FastAPI application: the catalog and models behind `/v1`, the store, pages and metrics."""
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
-from catalog.store import load_catalog
+from service.components import Components, load_components
 from service.errors import install_error_handlers
-from service.routers import health, procedures
+from service.limits import BodySizeLimit, RateLimit
+from service.metrics import RequestMetrics, ServiceMetrics
+from service.routers import feedback, health, kpi, procedures, search
 from service.settings import Settings, get_settings
+from service.store import open_store
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = """\
+Tìm thủ tục hành chính (có dấu, không dấu, viết tắt, mã thủ tục), gói thủ tục theo sự kiện cuộc đời
+và sự kiện doanh nghiệp, gợi ý dịch vụ liên quan cho hồ sơ đang mở, gói khởi nghiệp 12 tháng và
+chính sách hỗ trợ cho doanh nghiệp, chỉ số KPI của thành phố.
+
+Lỗi trả về theo RFC 9457 (`application/problem+json`): `detail` bằng tiếng Việt, `detail_en`
+bằng tiếng Anh. API ghi dữ liệu (POST) cần header `X-API-Key` khi máy chủ cấu hình khóa đối tác.
+"""
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app; artefacts are loaded once at start-up and kept on `app.state`."""
+def create_app(settings: Settings | None = None, *, components: Components | None = None) -> FastAPI:
+    """Build the app; the catalog and models are loaded once at start-up onto `app.state`.
+
+    Pass `components` to share already loaded models between apps (tests, embedding).
+    """
     settings = settings or get_settings()
+    metrics = ServiceMetrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        started = time.perf_counter()
         app.state.settings = settings
-        app.state.catalog = load_catalog(settings.catalog_path)
-        yield
+        app.state.metrics = metrics
+        app.state.components = components or load_components(settings)
+        app.state.store = open_store(settings)
+        await app.state.store.start()
+        log.info(
+            "ready in %.2f s: %d procedures, store %s",
+            time.perf_counter() - started,
+            len(app.state.components.catalog),
+            app.state.store.status().backend,
+        )
+        try:
+            yield
+        finally:
+            await app.state.store.close()
 
     app = FastAPI(
-        title="Hà Nội procedure recommender",
-        description="Tìm thủ tục hành chính, gói sự kiện cuộc đời, gợi ý dịch vụ liên quan.",
+        title="Hà Nội — tra cứu và gợi ý thủ tục hành chính",
+        description=DESCRIPTION,
         version="0.1.0",
         lifespan=lifespan,
     )
     install_error_handlers(app)
     app.include_router(health.router)
-    app.include_router(procedures.router, prefix="/v1")
+    app.include_router(procedures.router)
+    app.include_router(search.router)
+    app.include_router(feedback.router)
+    app.include_router(kpi.router)
+
+    # Added last = runs first: metrics see every response, including 413 and 429.
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type", "X-API-Key"],
+        )
+    app.add_middleware(RateLimit, per_second=settings.rate_limit_per_second, burst=settings.rate_limit_burst)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestMetrics, metrics=metrics)
     return app

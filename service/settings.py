@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from catalog.store import SHIPPED_CATALOG
 
@@ -26,6 +27,38 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     log_level: str = "info"
+
+    cache_ttl_seconds: int = Field(600, ge=0, description="lifetime of cached answers; 0 disables the cache")
+    redis_timeout_seconds: float = Field(
+        0.25, gt=0, description="per-command Redis timeout; past it the store counts Redis as gone"
+    )
+    redis_retry_seconds: float = Field(1.0, gt=0, description="how often a lost Redis is probed again")
+    event_buffer_size: int = Field(
+        100_000, ge=1, description="events held in process while Redis is away (oldest kept, newest refused)"
+    )
+    api_keys: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="partner keys accepted in `X-API-Key` on write endpoints; empty = no key needed",
+    )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="origins allowed by CORS; empty = none"
+    )
+    rate_limit_per_second: float = Field(
+        20.0, ge=0, description="sustained requests per client and worker; 0 disables the limit"
+    )
+    rate_limit_burst: int = Field(
+        60, ge=1, description="requests a client may send at once before throttling"
+    )
+    max_body_bytes: int = Field(64 * 1024, ge=1024, description="largest request body accepted")
+    max_query_chars: int = Field(300, ge=10, description="longest search query accepted")
+
+    @field_validator("api_keys", "cors_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        """`TTHC_API_KEYS=a,b` reads as two keys."""
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
 
 
 @lru_cache

@@ -1,0 +1,104 @@
+"""The domain objects the service answers with, loaded once at start and shared read-only.
+
+A component whose module or artefacts are missing is listed in `unavailable` with the reason;
+its endpoints answer 503 problem JSON saying so, and `/readyz` reports the service as degraded.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from catalog.store import Catalog, load_catalog
+from service.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Components:
+    """Everything the routes need; `None` members are listed in `unavailable`."""
+
+    catalog: Catalog
+    search: Any = None
+    events: Any = None
+    suggester: Any = None
+    planner: Any = None
+    policies: Any = None
+    unavailable: dict[str, str] = field(default_factory=dict)
+    degraded: dict[str, str] = field(default_factory=dict)
+    load_seconds: dict[str, float] = field(default_factory=dict)
+
+
+def _module(name: str) -> Any | None:
+    """Import a models module that may not exist yet in this build; None when it does not."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name is not None and name.startswith(exc.name):
+            return None
+        raise
+
+
+def load_components(settings: Settings) -> Components:
+    """Load the catalog, then every model component that this build holds."""
+    started = time.perf_counter()
+    components = Components(catalog=load_catalog(settings.catalog_path))
+    components.load_seconds["catalog"] = time.perf_counter() - started
+    for name, loader in _LOADERS.items():
+        started = time.perf_counter()
+        loader(components, settings)
+        components.load_seconds[name] = time.perf_counter() - started
+    for name, reason in components.unavailable.items():
+        log.warning("%s not served: %s", name, reason)
+    for name, reason in components.degraded.items():
+        log.warning("%s degraded: %s", name, reason)
+    return components
+
+
+def _load_search(components: Components, settings: Settings) -> None:
+    engine = _module("models.search.engine")
+    if engine is None:
+        components.unavailable["search"] = "models/search/engine.py is not in this build"
+        return
+    components.search = engine.SearchEngine(components.catalog)
+    components.degraded["search"] = (
+        "dense index not loaded (no artefact loader in this build): lexical search only"
+    )
+
+
+def _load_events(components: Components, settings: Settings) -> None:
+    events = _module("models.events")
+    if events is None or not hasattr(events, "EventCatalog"):
+        components.unavailable["events"] = "models/events is not in this build"
+        return
+    components.events = events.EventCatalog.build(components.catalog)
+
+
+def _load_suggester(components: Components, settings: Settings) -> None:
+    recommend = _module("models.recommend")
+    if recommend is None or not hasattr(recommend, "RelatedSuggester"):
+        components.unavailable["suggestions"] = "models/recommend is not in this build"
+        return
+    components.suggester = recommend.RelatedSuggester(components.catalog)
+
+
+def _load_business(components: Components, settings: Settings) -> None:
+    business = _module("models.business")
+    if business is None or not hasattr(business, "StartupPlanner"):
+        components.unavailable["startup-package"] = "models/business is not in this build"
+        components.unavailable["policy-suggestions"] = "models/business is not in this build"
+        return
+    components.planner = business.StartupPlanner(components.catalog)
+    components.policies = business.PolicyMatcher(components.catalog)
+
+
+_LOADERS = {
+    "search": _load_search,
+    "events": _load_events,
+    "suggestions": _load_suggester,
+    "business": _load_business,
+}

@@ -1,0 +1,132 @@
+"""Procedure search: everyday words, no diacritics, acronyms or a code."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import BaseModel, Field
+
+from catalog.schema import Level, Procedure
+from service.cache import cached_json
+from service.components import Components
+from service.dependencies import ComponentsDep, component
+from service.errors import Problem
+
+router = APIRouter(prefix="/v1", tags=["search"])
+
+SearchEngineDep = Annotated[Any, Depends(component("search", "search"))]
+MAX_LIMIT = 50
+
+
+class SearchResult(BaseModel):
+    code: str = Field(examples=["1.001193"])
+    title: str = Field(examples=["Thủ tục đăng ký khai sinh"])
+    score: float = Field(examples=[0.93])
+    field: str | None = Field(default=None, examples=["Hộ tịch"])
+    levels: list[Level] = Field(default_factory=list, examples=[["cấp xã"]])
+    fully_online: bool = Field(examples=[True])
+
+
+class SearchResponse(BaseModel):
+    query: str = Field(examples=["dang ky khai sinh"])
+    catalog_version: str
+    results: list[SearchResult]
+
+
+class SearchFilters(BaseModel):
+    """Facts a result must have; `None` = any."""
+
+    field: str | None = None
+    level: Level | None = None
+    fully_online: bool | None = None
+
+    def accepts(self, procedure: Procedure) -> bool:
+        return (
+            (self.field is None or procedure.field == self.field)
+            and (self.level is None or self.level in procedure.levels)
+            and (self.fully_online is None or procedure.fully_online == self.fully_online)
+        )
+
+    def active(self) -> bool:
+        return any(value is not None for value in self.model_dump().values())
+
+
+def run_search(
+    components: Components, query: str, *, limit: int, filters: SearchFilters
+) -> list[SearchResult]:
+    """Search, then keep the hits passing the filters (asking the engine for more when filtering)."""
+    from models.search.engine import InvalidQueryError
+
+    wanted = min(MAX_LIMIT * 4, limit * 8) if filters.active() else limit
+    try:
+        hits = components.search.search(query, limit=wanted)
+    except InvalidQueryError as exc:
+        raise Problem(
+            422,
+            "Invalid query",
+            f"Câu tìm kiếm không dùng được: {exc}. Hãy nhập vài từ mô tả thủ tục, hoặc mã (1.001193).",
+            f"The query cannot be used: {exc}. Type a few words describing the procedure, or a code.",
+        ) from exc
+    results = []
+    for hit in hits:
+        procedure = components.catalog.get(code=hit.code)
+        if procedure is None or not filters.accepts(procedure):
+            continue
+        results.append(
+            SearchResult(
+                code=procedure.code,
+                title=procedure.title,
+                score=round(float(hit.score), 4),
+                field=procedure.field,
+                levels=procedure.levels,
+                fully_online=procedure.fully_online,
+            )
+        )
+        if len(results) == limit:
+            break
+    return results
+
+
+@router.get(
+    "/search",
+    response_model=SearchResponse,
+    responses={422: {"description": "Câu tìm kiếm rỗng, quá dài hoặc không hợp lệ (problem JSON)"}},
+)
+async def search(
+    request: Request,
+    components: ComponentsDep,
+    engine: SearchEngineDep,
+    q: Annotated[
+        str,
+        Query(
+            min_length=1,
+            description="Từ khóa: có dấu hoặc không dấu, viết tắt (CCCD, GPKD), mã thủ tục, hoặc tiếng Anh",
+            examples=["lam lai can cuoc bi mat", "đăng ký khai sinh", "sổ đỏ", "1.001193"],
+        ),
+    ],
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Số kết quả tối đa")] = 10,
+    field: Annotated[str | None, Query(max_length=200, description="Lĩnh vực", examples=["Hộ tịch"])] = None,
+    level: Annotated[Level | None, Query(description="Cấp thực hiện")] = None,
+    fully_online: Annotated[bool | None, Query(description="Chỉ thủ tục trực tuyến toàn trình")] = None,
+) -> Response:
+    """Tìm thủ tục hành chính từ lời nói thường ngày; kết quả tốt nhất đứng đầu."""
+    max_chars = request.app.state.settings.max_query_chars
+    if len(q) > max_chars:
+        raise Problem(
+            422,
+            "Query too long",
+            f"Câu tìm kiếm dài {len(q)} ký tự, tối đa {max_chars}. Hãy rút gọn còn vài từ chính.",
+            f"The query is {len(q)} characters long, at most {max_chars}. Keep a few key words.",
+        )
+    filters = SearchFilters(field=field, level=level, fully_online=fully_online)
+
+    def compute() -> SearchResponse:
+        return SearchResponse(
+            query=q,
+            catalog_version=components.catalog.version,
+            results=run_search(components, q, limit=limit, filters=filters),
+        )
+
+    params = {"q": q, "limit": limit, **filters.model_dump(mode="json")}
+    return await cached_json(request, kind="search", params=params, compute=compute)

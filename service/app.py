@@ -14,7 +14,7 @@ from service.components import Components, load_components
 from service.errors import install_error_handlers
 from service.limits import BodySizeLimit, RateLimit
 from service.metrics import RequestMetrics, ServiceMetrics
-from service.routers import feedback, health, kpi, procedures, search
+from service.routers import events, feedback, health, kpi, procedures, search
 from service.settings import Settings, get_settings
 from service.store import open_store
 
@@ -67,6 +67,7 @@ def create_app(settings: Settings | None = None, *, components: Components | Non
     app.include_router(health.router)
     app.include_router(procedures.router)
     app.include_router(search.router)
+    app.include_router(events.router)
     app.include_router(feedback.router)
     app.include_router(kpi.router)
 

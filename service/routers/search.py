@@ -7,7 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from catalog.schema import Level, Procedure
+from catalog.schema import Level
+from models.search.engine import InvalidQueryError, SearchFilters
 from service.cache import cached_json
 from service.components import Components
 from service.dependencies import ComponentsDep, component
@@ -34,45 +35,22 @@ class SearchResponse(BaseModel):
     results: list[SearchResult]
 
 
-class SearchFilters(BaseModel):
-    """Facts a result must have; `None` = any."""
-
-    field: str | None = None
-    level: Level | None = None
-    fully_online: bool | None = None
-
-    def accepts(self, procedure: Procedure) -> bool:
-        return (
-            (self.field is None or procedure.field == self.field)
-            and (self.level is None or self.level in procedure.levels)
-            and (self.fully_online is None or procedure.fully_online == self.fully_online)
-        )
-
-    def active(self) -> bool:
-        return any(value is not None for value in self.model_dump().values())
-
-
 def run_search(
-    components: Components, query: str, *, limit: int, filters: SearchFilters
+    components: Components, query: str, *, limit: int, filters: SearchFilters | None
 ) -> list[SearchResult]:
-    """Search, then keep the hits passing the filters (asking the engine for more when filtering)."""
-    from models.search.engine import InvalidQueryError
-
-    wanted = min(MAX_LIMIT * 4, limit * 8) if filters.active() else limit
+    """Search and describe each hit with the catalog facts the counter page shows."""
     try:
-        hits = components.search.search(query, limit=wanted)
+        hits = components.search.search(query, limit=limit, filters=filters)
     except InvalidQueryError as exc:
         raise Problem(
             422,
             "Invalid query",
-            f"Câu tìm kiếm không dùng được: {exc}. Hãy nhập vài từ mô tả thủ tục, hoặc mã (1.001193).",
-            f"The query cannot be used: {exc}. Type a few words describing the procedure, or a code.",
+            f"Câu tìm kiếm không dùng được ({exc}). Hãy nhập vài từ mô tả thủ tục, hoặc mã (1.001193).",
+            f"The query cannot be used ({exc}). Type a few words describing the procedure, or a code.",
         ) from exc
     results = []
     for hit in hits:
-        procedure = components.catalog.get(code=hit.code)
-        if procedure is None or not filters.accepts(procedure):
-            continue
+        procedure = components.catalog.get_or_raise(code=hit.code)
         results.append(
             SearchResult(
                 code=procedure.code,
@@ -83,8 +61,6 @@ def run_search(
                 fully_online=procedure.fully_online,
             )
         )
-        if len(results) == limit:
-            break
     return results
 
 
@@ -120,12 +96,13 @@ async def search(
             f"The query is {len(q)} characters long, at most {max_chars}. Keep a few key words.",
         )
     filters = SearchFilters(field=field, level=level, fully_online=fully_online)
+    active = filters if filters != SearchFilters() else None
 
     def compute() -> SearchResponse:
         return SearchResponse(
             query=q,
             catalog_version=components.catalog.version,
-            results=run_search(components, q, limit=limit, filters=filters),
+            results=run_search(components, q, limit=limit, filters=active),
         )
 
     params = {"q": q, "limit": limit, **filters.model_dump(mode="json")}

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from cli import build as build_commands
 from cli import catalog as catalog_commands
 
 app = typer.Typer(
@@ -14,6 +15,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(catalog_commands.app, name="catalog")
+app.command(name="build")(build_commands.build)
 
 
 @app.command()

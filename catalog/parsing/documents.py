@@ -9,6 +9,7 @@ are left out.
 from __future__ import annotations
 
 import re
+import unicodedata
 from itertools import pairwise
 
 from catalog.parsing.fees import shorten
@@ -19,7 +20,8 @@ HEADER = "Tên giấy tờMẫu đơn, tờ khaiSố lượng"
 _QUANTITY = re.compile(
     r"(?P<first>\d+) bản (?P<first_kind>chính|sao)(?:,\s*(?P<second>\d+) bản (?P<second_kind>chính|sao))?"
 )
-_FORM_FILE_END = re.compile(r"\.(?:docx|doc|pdf|xlsx|xls|odt|rtf)(?![^\W\d_])", re.IGNORECASE)
+_FORM_FILE_END = re.compile(r"\.(?:docx|doc|pdf|xlsx|xls|odt|rtf)(?!(?-i:[a-z]))", re.IGNORECASE)
+_ONSETS = frozenset({"ch", "gh", "gi", "kh", "ng", "nh", "ph", "qu", "th", "tr"})
 _BULLET = re.compile(r"^[\s\-+*•–]+")
 _NOTE_HEADING = re.compile(r"^\W*lưu ý", re.IGNORECASE)
 
@@ -29,14 +31,37 @@ def has_document_table(text: str) -> bool:
     return HEADER in clean_text(text)
 
 
-def _last_glued_capital(text: str) -> int | None:
-    """Where a name cell ends and a form cell starts: the last capital glued to a lowercase letter,
-    a digit or closing punctuation ("Giấy chứng nhậnMẫu đơn ...", "NĐ-CP;Mẫu số 01")."""
-    for index in range(len(text) - 1, 0, -1):
+def _starts_word(capital: str, following: str) -> bool:
+    """Whether a capital and the lowercase letter after it can open a syllable ("Mẫu", "Mau", "Phụ")."""
+    first = unicodedata.normalize("NFD", capital)[0].lower()
+    second = unicodedata.normalize("NFD", following)[0].lower()
+    return first in "aăâeêioôơuưyđ" or second in "aăâeêioôơuưy" or first + second in _ONSETS
+
+
+def _form_start(text: str) -> int | None:
+    """Where the name cell ends and the form cell starts in '<name><form>.docx'.
+
+    The seam is a capital glued to what precedes it. Best: after a lowercase letter ("sảnMau 19");
+    next: a capitalised word after an upper-case code ("NĐ-CPMẫu số 25"); last: after a digit or
+    closing punctuation ("NĐ-CP;Mẫu số 01"). Of the best kind, the first lowercase seam wins (file
+    names are often CamelCase) and otherwise the last one.
+    """
+    seams: dict[int, int] = {}
+    for index in range(1, len(text)):
         before, char = text[index - 1], text[index]
-        if char.isupper() and (before.islower() or before.isdigit() or before in ".;:)]"):
-            return index
-    return None
+        if char.isdigit() and before in ";:)":
+            seams[2] = index  # "...cá nhân;7-Mẫu NA6.doc"
+            continue
+        if not char.isupper():
+            continue
+        following = text[index + 1 : index + 2]
+        if before.islower():
+            seams.setdefault(0, index)  # form file names are often CamelCase: take the first
+        elif before.isupper() and following.islower() and _starts_word(char, following):
+            seams[1] = index
+        elif before.isdigit() or before in ".;:)]":
+            seams[2] = index
+    return seams[min(seams)] if seams else None
 
 
 def _split_form(cell: str) -> tuple[str, str | None]:
@@ -45,7 +70,7 @@ def _split_form(cell: str) -> tuple[str, str | None]:
     if not ends or ends[-1] != len(cell):
         return cell, None
     first = cell[: ends[0]]
-    start = _last_glued_capital(first)
+    start = _form_start(first)
     if start is None:
         # No visible seam: the form file's name is the document's name.
         return _FORM_FILE_END.sub("", first), clean_text(cell)
@@ -58,6 +83,14 @@ def _heading(text: str) -> str | None:
     return shorten(text) if text and text.strip("-") else None
 
 
+def _counts(quantity: re.Match[str]) -> dict[str, int]:
+    counts = {"chính": 0, "sao": 0}
+    counts[quantity["first_kind"]] = int(quantity["first"])
+    if quantity["second"]:
+        counts[quantity["second_kind"]] = int(quantity["second"])
+    return {"originals": counts["chính"], "copies": counts["sao"]}
+
+
 def parse_documents(text: str) -> list[RequiredDocument]:
     """The documents listed in a flattened documents table, in portal order."""
     text = clean_text(text)
@@ -68,21 +101,23 @@ def parse_documents(text: str) -> list[RequiredDocument]:
     heading = _heading(segments[0])
     for segment in segments[1:]:
         position = 0
+        previous = None
         for quantity in _QUANTITY.finditer(segment):
             cell = segment[position : quantity.start()]
             position = quantity.end()
-            name, form = _split_form(clean_text(cell))
+            if not cell.strip(" .,;:") and previous is not None and documents:
+                # "...: 01 bản chính;1 bản chính": the first count was prose inside the name.
+                last = documents[-1]
+                documents[-1] = last.model_copy(
+                    update={"name": f"{last.name} {previous.group(0)}", **_counts(quantity)}
+                )
+                previous = quantity
+                continue
+            previous = quantity
+            name, form = _split_form(clean_text(cell.lstrip(" .,;:")))
             name = _BULLET.sub("", name).strip()
             if not name or (heading and _NOTE_HEADING.match(heading)):
                 continue
-            counts = {"chính": 0, "sao": 0}
-            counts[quantity["first_kind"]] = int(quantity["first"])
-            if quantity["second"]:
-                counts[quantity["second_kind"]] = int(quantity["second"])
-            documents.append(
-                RequiredDocument(
-                    name=name, originals=counts["chính"], copies=counts["sao"], form=form, group=heading
-                )
-            )
+            documents.append(RequiredDocument(name=name, form=form, group=heading, **_counts(quantity)))
         heading = _heading(segment[position:])
     return documents

@@ -27,8 +27,9 @@ _COLUMN_AMOUNT = re.compile(
 # A figure in đồng inside prose: "135.000 đồng", "2.000.000đ/lần", "8.000.000/lần", "15000000/lần Đồng".
 _PROSE_AMOUNT = re.compile(
     r"(?<![\d/.,])(?P<amount>\d{1,3}(?:[.,]\d{3})+|\d{4,})(?![\d/.,]\d)"
-    r"(?=\s*(?:đồng|Đồng|VNĐ|VND|đ\b|/(?-i:[a-zđà-ỹ0-9])))"
+    r"(?=\s*(?:(?i:đồng|vnđ|vnd)|đ\b|/[a-zđà-ỹ0-9]))"
 )
+_PROSE_USD = re.compile(r"(?<![\d.,])(?P<amount>\d+(?:[.,]\d+)?)\s*USD")
 
 
 def shorten(text: str, limit: int = SHORT_TEXT_CHARS) -> str:
@@ -65,6 +66,9 @@ def parse_fee(column: str, description: str | None = None) -> Fee | None:
             # "150 VNĐ(150.000 đồng/lần)": the column lost its thousands; trust the description.
             if prose_amount is not None:
                 return Fee(kind="amount", amount_vnd=prose_amount, text=text)
+            usd = _PROSE_USD.search(description)
+            if usd is not None:  # "155 VNĐ(...: 155 USD/thẻ)": the currency was mistyped
+                return Fee(kind="amount", amount_usd=float(usd["amount"].replace(",", ".")), text=text)
             if amount > 0:
                 return Fee(kind="text", text=shorten(f"{column} {description}".strip()))
         if amount == 0:

@@ -8,6 +8,7 @@ the field; a number followed by a space or punctuation is part of a title's pros
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from catalog.schema import LegalBasis, clean_text
 
@@ -17,9 +18,11 @@ NOT_STATED = "Không có thông tin"
 # 123/2015/NĐ-CP, 66.7/2025/NQ-CP, 27/2023/QH15, 30a/2008/NQ-CP, 613/QĐ-TTg, 24/2024. The issuer
 # code is trimmed afterwards (see `_issuer_length`) because the next title is glued onto it.
 _NUMBER_BODY = r"\d{1,4}(?:\.\d+)?[a-z]?/(?:\d{4}(?:/(?=[A-ZĐ]))?|(?=[A-ZĐ]))"
-_NUMBER_START = re.compile(r"(?<![\d/])(?<!\d\.)" + _NUMBER_BODY)
+# Not inside another number, except right after a year glued on by the crawl ("năm 2024230/2025/NĐ-CP").
+_NUMBER_START = re.compile(r"(?:(?<![\d/])(?<!\d\.)|(?<=[^\d/](?:19|20)\d\d))" + _NUMBER_BODY)
 _NUMBER_GLUED = re.compile(_NUMBER_BODY)
 _ISSUER_CHARS = re.compile(r"[\w\-]*")
+_SPACED_HYPHEN = re.compile(r"(?<=/[A-ZĐ]{2})- (?=[A-ZĐ]{2})")  # "165/2024/NĐ- CP", not "NĐ-CP- Luật"
 _DOC_TYPES = (
     r"(?:Bộ luật|Luật|Pháp lệnh|Nghị định|Nghị quyết|Thông tư liên tịch|Thông tư|Quyết định|Chỉ thị|Lệnh)"
 )
@@ -32,27 +35,51 @@ def has_legal_basis(text: str) -> bool:
     return bool(text) and text != NOT_STATED and text != HEADER
 
 
+_VOWELS = frozenset("aăâeêioôơuưy")
+_ONSETS = frozenset({"ch", "gh", "gi", "kh", "ng", "nh", "ph", "qu", "th", "tr"})
+
+
+def _base_letter(char: str) -> str:
+    return unicodedata.normalize("NFD", char)[0].lower()
+
+
+def _starts_word(capital: str, following: str) -> bool:
+    """Whether a capital and the lowercase letter after it can open a Vietnamese syllable ("Ng", "Hư",
+    "Qu"): "CPquy" is CP + quy (no syllable opens with "pq"), "CPNghị" is CP + Nghị."""
+    first, second = _base_letter(capital), _base_letter(following)
+    return first in _VOWELS or second in _VOWELS or first + second in _ONSETS or first == "đ"
+
+
 def _issuer_length(text: str) -> int:
     """How much of `text` is an issuer code such as NĐ-CP, TT-BTC, QĐ-TTg or QH15.
 
-    It stops where the next title starts: a capital followed by a lowercase letter ("CPNghị"),
-    except the Prime Minister's "TTg"; digits only as a legislature term after QH ("QH1354/...").
+    The next title is glued on, so the code stops where a word starts: a capital opening a syllable
+    ("CPNghị"), a lowercase letter ("CPquy"), anything after "CP" (the Government) or after the two
+    digits of a legislature term ("QH1354/2014/..."). A part keeps at least two letters.
     """
     candidate = _ISSUER_CHARS.match(text).group(0)
+    part_start = 0
     index = 0
     while index < len(candidate):
         char = candidate[index]
-        if char.isdigit():
-            if candidate[max(0, index - 2) : index] != "QH":
-                break
-            index += min(2, len(candidate) - index)
-            break
-        if char.isupper() and index + 1 < len(candidate) and candidate[index + 1].islower():
-            if candidate[index : index + 2] != "Tg" or candidate[index + 2 : index + 3].islower():
-                break
-            index += 2
+        part = candidate[part_start:index]
+        if char == "-":
+            part_start = index + 1
+        elif part == "TT" and char == "g" and not candidate[index + 1 : index + 2].islower():
+            index += 1  # the Prime Minister: QĐ-TTg
             continue
-        if char.islower():
+        elif part == "CP":
+            break
+        elif char.isdigit():
+            if part.endswith("QH"):
+                index += len(re.match(r"\d{1,2}", candidate[index:]).group(0))
+            break
+        elif char.islower() or (
+            index + 1 < len(candidate)
+            and candidate[index + 1].islower()
+            and len(part) >= 2
+            and _starts_word(char, candidate[index + 1])
+        ):
             break
         index += 1
     return len(candidate[:index].rstrip("-"))
@@ -79,11 +106,17 @@ def find_document_numbers(text: str) -> list[tuple[int, int]]:
 
 
 def _row_ends(body: str) -> list[tuple[int, int]]:
+    """Numbers that end a row: glued to the next title, to a different number, or at the very end."""
+    spans = find_document_numbers(body)
     ends = []
-    for start, end in find_document_numbers(body):
+    for index, (start, end) in enumerate(spans):
         following = body[end : end + 1]
-        # A number glued to a digit is the title's copy of the number cell that follows it.
-        if following == "" or not (following.isspace() or following.isdigit() or following in ",.;:)]-–/"):
+        if following.isdigit():
+            # "126/2020/NĐ-CP126/2020/NĐ-CP" is a title quoting its own number, then the number cell.
+            after = spans[index + 1] if index + 1 < len(spans) else None
+            if after is not None and after[0] == end and body[after[0] : after[1]] != body[start:end]:
+                ends.append((start, end))
+        elif following == "" or not (following.isspace() or following in ",.;:)]-–/"):
             ends.append((start, end))
     return ends
 
@@ -95,20 +128,26 @@ def _title(row: str) -> str | None:
 
 
 def parse_legal_basis(text: str) -> list[LegalBasis]:
-    """Legal documents with their numbers, in portal order, without repeats of a number."""
+    """Legal documents with their numbers, in portal order, without repeats of a number.
+
+    When no row can be delimited (no table header, or every number is followed by prose), the
+    numbers cited anywhere in the field are returned without titles.
+    """
     text = clean_text(text)
-    if not text.startswith(HEADER):
+    if not has_legal_basis(text):
         return []
-    body = text[len(HEADER) :]
+    body = _SPACED_HYPHEN.sub("-", text.removeprefix(HEADER))
+    rows: list[tuple[str | None, str]] = []
+    position = 0
+    for start, end in _row_ends(body) if text.startswith(HEADER) else []:
+        rows.append((_title(body[position:start]), body[start:end]))
+        position = end
+    if not rows:
+        rows = [(None, body[start:end]) for start, end in find_document_numbers(body)]
     found: list[LegalBasis] = []
     seen: set[str] = set()
-    position = 0
-    for start, end in _row_ends(body):
-        row = body[position:start]
-        position = end
-        number = body[start:end]
-        if number in seen:
-            continue
-        seen.add(number)
-        found.append(LegalBasis(number=number, title=_title(row)))
+    for title, number in rows:
+        if number not in seen:
+            seen.add(number)
+            found.append(LegalBasis(number=number, title=title))
     return found

@@ -7,7 +7,10 @@ import re
 
 from catalog.schema import ResultDocument, clean_text
 
-_RESULT_CODE = re.compile(r"Mã:\s*(?P<code>KQ[.\-][A-Z]\d+\.\d+)")
+# "KQ.G15.000033", "KQ-G12.0001660", or a bare code such as "VBTT" (ends where the next name starts).
+_RESULT_CODE = re.compile(
+    r"Mã:\s*(?P<code>KQ[.\-][A-Z]\d+\.\d+|[A-Z][A-Z0-9.\-]+?(?=[A-ZĐ][^\W\d_A-Z]|[^\w.\-]|$))"
+)
 _PAGE_CHROME = ("Từ khóa", "Chọn cơ quan thực hiện")
 # Without a code, a single short name is a result; longer text is a mis-crawled other field.
 MAX_UNCODED_NAME_CHARS = 300

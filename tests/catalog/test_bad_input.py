@@ -1,0 +1,69 @@
+"""Bad input never stops an import: each bad record is reported with its reason and skipped."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from catalog.importers.sources import UnknownSourceError, classify_source, import_sources
+from tests.conftest import PORTAL_CRAWL
+
+GOOD = ("bo-tu-phap", "1.000080")
+
+
+@pytest.fixture()
+def crawl_with_bad_records(shared_dir: Path, tmp_path: Path) -> Path:
+    """A crawl folder holding one real record and three broken ones made from real records."""
+    ministry = tmp_path / "crawl" / "bo-tu-phap"
+    ministry.mkdir(parents=True)
+    good = Path(PORTAL_CRAWL) / GOOD[0] / f"{GOOD[1]}.json"
+    shutil.copy(good, ministry / good.name)
+    text = (Path(PORTAL_CRAWL) / "bo-cong-an" / "1.000811.json").read_text(encoding="utf-8")
+    (ministry / "1.000811.json").write_text(text[: len(text) // 2], encoding="utf-8")  # truncated
+    record = json.loads(text)
+    del record["ma_thu_tuc"]
+    (ministry / "no-code.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    layout = {"ma_thu_tuc": "1.000812", "name": "a record of another export", "rows": []}
+    (ministry / "1.000812.json").write_text(json.dumps(layout), encoding="utf-8")
+    return tmp_path / "crawl"
+
+
+def test_bad_records_are_reported_not_fatal(crawl_with_bad_records: Path) -> None:
+    result = import_sources([crawl_with_bad_records], imported_on=date(2026, 1, 1), progress=False)
+    assert [p.code for p in result.procedures] == [GOOD[1]]
+    reasons = {f.source.split("/")[-1]: f.reason for f in result.report.failed}
+    assert set(reasons) == {"1.000811.json", "no-code.json", "1.000812.json"}
+    assert "invalid JSON" in reasons["1.000811.json"]
+    assert "no procedure code" in reasons["no-code.json"]
+    assert "unknown field layout" in reasons["1.000812.json"]
+    failed_codes = {f.code for f in result.report.failed}
+    assert {"1.000811", "1.000812"} <= failed_codes
+    crawl = result.report.source("portal_crawl")
+    assert (crawl.records, crawl.imported) == (4, 1)
+
+
+def test_unknown_table_layout_is_a_field_issue(shared_dir: Path, tmp_path: Path) -> None:
+    ministry = tmp_path / "crawl" / "bo-tu-phap"
+    ministry.mkdir(parents=True)
+    record = json.loads((Path(PORTAL_CRAWL) / GOOD[0] / f"{GOOD[1]}.json").read_text(encoding="utf-8"))
+    record["thanh_phan_ho_so"] = "Hồ sơ gồm: đơn đề nghị và bản sao giấy tờ tùy thân"  # no table header
+    (ministry / f"{GOOD[1]}.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    result = import_sources([tmp_path / "crawl"], imported_on=date(2026, 1, 1), progress=False)
+    (procedure,) = result.procedures
+    assert procedure.documents == [] and procedure.channels  # the rest of the record still imports
+    (issue,) = [i for i in result.report.issues if i.field == "documents"]
+    assert issue.code == GOOD[1] and "unknown layout" in issue.message
+    figure = result.report.source("portal_crawl").fields["documents"]
+    assert (figure.present, figure.parsed) == (1, 0)
+
+
+def test_unknown_source_is_rejected_before_importing(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("hello", encoding="utf-8")
+    with pytest.raises(UnknownSourceError, match="not a portal crawl"):
+        classify_source(tmp_path)
+    with pytest.raises(UnknownSourceError, match="not found"):
+        classify_source(tmp_path / "missing")

@@ -1,0 +1,136 @@
+"""The table parsers on cells copied from real crawl records (each comment names the record)."""
+
+from __future__ import annotations
+
+from catalog.parsing.channels import parse_channels
+from catalog.parsing.documents import parse_documents
+from catalog.parsing.fees import parse_fee
+from catalog.parsing.legal_basis import parse_legal_basis
+from catalog.parsing.results import parse_results
+from catalog.parsing.subjects import split_subjects, target_groups
+from catalog.parsing.time_limits import find_time_in_prose, parse_time_column, to_working_days
+from catalog.schema import ChannelKind, TargetGroup, TimeUnit
+
+LEGAL = "Tên văn bản pháp lýMã văn bản"
+CHANNELS = "Hình thức nộpThời gianPhí, lệ phíMô tả"
+
+
+def test_working_day_rule() -> None:
+    assert to_working_days(7, TimeUnit.DAY) == 5.0
+    assert to_working_days(16, TimeUnit.HOUR) == 2.0
+    assert to_working_days(1, TimeUnit.MONTH) == 22.0
+    assert parse_time_column("15 Ngày làm việc").working_days == 15.0
+    assert parse_time_column("7").unit is TimeUnit.WORKING_DAY  # bare number: the legal default
+    assert parse_time_column("Không có thông tin") is None
+    assert find_time_in_prose("trong thời hạn 05 (năm) ngày làm việc kể từ").amount == 5
+
+
+def test_fee_variants() -> None:
+    assert parse_fee("Miễn phí").kind == "free"
+    assert parse_fee("2,000,000 Việt Nam Đồng").amount_vnd == 2_000_000
+    assert parse_fee("Phí : 0 Đồng").kind == "free"  # structured export wording
+    # 3.000348: the column says free, the description states the fee.
+    fee = parse_fee("Miễn phí", "Lệ phí cấp giấy phép lái xe: 135.000 đồng/lần.")
+    assert (fee.kind, fee.amount_vnd) == ("amount", 135_000)
+    # 3.000340: amounts written "8.000.000/lần".
+    assert (
+        parse_fee("Miễn phí", "Cho một loại hình: 8.000.000/lần; thêm: 2.000.000/lần.").amount_vnd
+        == 8_000_000
+    )
+    # 1.007882: the column lost its thousands ("120 VNĐ"), the description has them.
+    assert parse_fee("120 VNĐ", "20.000 vnđ / tờ khai").amount_vnd == 20_000
+    assert parse_fee("100 VNĐ").kind == "text"  # no plausible figure anywhere: kept as text
+    assert parse_fee("145 USD", "Thẻ tạm trú: 145 USD/thẻ.").amount_usd == 145.0
+    # A legal-document number or a date is not an amount.
+    assert parse_fee("Miễn phí", "theo Thông tư số 281/2016/TT-BTC ngày 14/11/2016").kind == "free"
+    assert parse_fee("Không có thông tin") is None
+
+
+def test_channel_rows_without_time_or_with_words() -> None:
+    # 2.002235: the time cell holds words, not a number.
+    channels = parse_channels(
+        CHANNELS + "Trực tuyếnKhông phải trả kết quả cho người nộp thuếMiễn phíQua Cổng dịch vụ công Quốc gia"
+        "Dịch vụ bưu chínhKhông phải trả kết quả cho người nộp thuếMiễn phíThông qua dịch vụ bưu chính"
+    )
+    assert [c.kind for c in channels] == [ChannelKind.ONLINE, ChannelKind.POST]
+    assert all(c.time_limit is None and c.fee.kind == "free" for c in channels)
+    # 1.004680: no time in the column, but the description states one.
+    (row,) = parse_channels(
+        CHANNELS + "Trực tiếpKhông có thông tinMiễn phí- 03 ngày làm việc kể từ ngày nhận"
+    )
+    assert row.time_limit.amount == 3 and row.time_limit.unit is TimeUnit.WORKING_DAY
+    # A channel name inside a description ("Trực tuyến: nộp ...") does not start a row.
+    rows = parse_channels(
+        CHANNELS + "Trực tuyến5 Ngày làm việcMiễn phí- Trực tuyến: nộp qua Cổng. Trực tiếp tại Cục"
+    )
+    assert len(rows) == 1
+    assert parse_channels("nộp hồ sơ trực tiếp") == []
+
+
+def test_legal_numbers_glued_to_titles() -> None:
+    parsed = parse_legal_basis(
+        LEGAL + "Nghị định 126/2020/NĐ-CP126/2020/NĐ-CPLuật Quản lý thuế38/2019/QH14"
+        "Luật 54/2014/QH1354/2014/QH13Nghị định số 131/2025/NĐ-CPquy định về phân quyền144/2025/NĐ-CP"
+        "Hướng dẫn Quyết định 613/QĐ-TTg ngày 06 tháng 5 năm 2010613/QĐ-TTgNghị quyết số 66.7/2025/NQ-CP"
+    )
+    assert [b.number for b in parsed] == [
+        "126/2020/NĐ-CP",
+        "38/2019/QH14",
+        "54/2014/QH13",
+        "131/2025/NĐ-CP",  # a number glued to the next title ("...NĐ-CPquy định") ends a row
+        "144/2025/NĐ-CP",
+        "613/QĐ-TTg",
+        "66.7/2025/NQ-CP",
+    ]
+    assert parsed[1].title == "Luật Quản lý thuế"
+    # A year glued before the number; "NĐ- CP" typed with a space (both seen in the crawl).
+    parsed = parse_legal_basis(
+        LEGAL
+        + "Luật Đấu giá tài sản năm 202437/2024/QH15Nghị định số 165/2024/NĐ- CP về đường bộ165/2024/NĐ- CP"
+    )
+    assert [b.number for b in parsed] == ["37/2024/QH15", "165/2024/NĐ-CP"]
+    assert parse_legal_basis("Không có thông tin") == []
+
+
+def test_documents_groups_notes_and_prose_counts() -> None:
+    documents = parse_documents(
+        "* Giấy tờ phải nộp:Tên giấy tờMẫu đơn, tờ khaiSố lượng- Tờ khai theo mẫu;Mẫu số 01.docx1 bản chính"
+        "- Giấy phép: 01 bản chụp;0 bản chính,1 bản sao"
+        "* Lưu ý:Tên giấy tờMẫu đơn, tờ khaiSố lượng- Giấy tờ nước ngoài phải hợp pháp hóa.0 bản chính"
+    )
+    assert [(d.name, d.originals, d.copies, d.form) for d in documents] == [
+        ("Tờ khai theo mẫu;", 1, 0, "Mẫu số 01.docx"),
+        ("Giấy phép: 01 bản chụp;", 0, 1, None),
+    ]
+    assert documents[0].group == "Giấy tờ phải nộp"
+
+
+def test_results_drop_page_chrome() -> None:
+    results = parse_results(
+        "Giấy phép nhập khẩuMã: KQ.G10.000272Văn bản từ chốiMã: KQ-G12.0001659Từ khóaKhông có thông tin"
+        "Mô tảKhông có thông tinChọn cơ quan thực hiệnTỉnh/ Thành phố"
+    )
+    assert [(r.name, r.code) for r in results] == [
+        ("Giấy phép nhập khẩu", "KQ.G10.000272"),
+        ("Văn bản từ chối", "KQ-G12.0001659"),
+    ]
+
+
+def test_subjects() -> None:
+    subjects = split_subjects(
+        "Doanh nghiệp, Cán bộ, công chức, viên chức, Tổ chức (không bao gồm doanh nghiệp, HTX), "
+        "Người Việt Nam định cư ở nước ngoài, Hợp tác xã"
+    )
+    assert subjects == [
+        "Doanh nghiệp",
+        "Cán bộ, công chức, viên chức",
+        "Tổ chức (không bao gồm doanh nghiệp, HTX)",
+        "Người Việt Nam định cư ở nước ngoài",
+        "Hợp tác xã",
+    ]
+    assert target_groups(subjects) == [
+        TargetGroup.BUSINESS,
+        TargetGroup.ORGANISATION,
+        TargetGroup.FOREIGNER,
+        TargetGroup.OFFICIAL,
+    ]

@@ -6,19 +6,24 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
 
 from service.components import Components, load_components
 from service.errors import install_error_handlers
 from service.limits import BodySizeLimit, RateLimit
 from service.metrics import RequestMetrics, ServiceMetrics
+from service.pages import routes as pages
 from service.routers import events, feedback, health, kpi, procedures, search
 from service.settings import Settings, get_settings
 from service.store import open_store
 
 log = logging.getLogger(__name__)
+
+PAGES_STATIC = Path(__file__).parent / "pages" / "static"
 
 DESCRIPTION = """\
 Tìm thủ tục hành chính (có dấu, không dấu, viết tắt, mã thủ tục), gói thủ tục theo sự kiện cuộc đời
@@ -70,6 +75,8 @@ def create_app(settings: Settings | None = None, *, components: Components | Non
     app.include_router(events.router)
     app.include_router(feedback.router)
     app.include_router(kpi.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=PAGES_STATIC), name="static")
 
     # Added last = runs first: metrics see every response, including 413 and 429.
     if settings.cors_origins:

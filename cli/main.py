@@ -8,6 +8,7 @@ import typer
 
 from cli import build as build_commands
 from cli import catalog as catalog_commands
+from cli import startup as startup_commands
 
 app = typer.Typer(
     help="Hà Nội procedure recommender: catalog, search, events, suggestions, start-up plans.",
@@ -15,6 +16,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(catalog_commands.app, name="catalog")
+app.command(name="startup")(startup_commands.startup)
+app.command(name="policies")(startup_commands.policies)
 app.command(name="build")(build_commands.build)
 
 

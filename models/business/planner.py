@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import date
 from enum import StrEnum
 from typing import Protocol
 
@@ -316,13 +317,21 @@ def _tax(
                 )
             )
         cit_month = window_month(registered, year_due)
+        short_first_period = (date(registered.year, 12, 31) - registered).days < 90
+        merged = (
+            f"; nếu cộng kỳ đầu dưới 3 tháng vào năm {registered.year + 1} thì chậm nhất "
+            f"{format_date(date(registered.year + 2, 3, 31))}"
+            if short_first_period
+            else ""
+        )
         drafts.append(
             _Draft(
                 code="1.008346",
                 title="Khai quyết toán thuế thu nhập doanh nghiệp",
                 month=cit_month,
                 due=f"chậm nhất {format_date(year_due)} (cuối tháng thứ 3 sau năm tính thuế)"
-                + ("" if cit_month is not None else ", sau 12 tháng đầu"),
+                + ("" if cit_month is not None else ", sau 12 tháng đầu")
+                + merged,
                 required=True,
                 reason=(
                     f"{profile.legal_form.label.capitalize()} nộp thuế TNDN: tạm nộp theo quý không "

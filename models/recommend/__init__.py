@@ -1,0 +1,19 @@
+"""Related-service suggestions: curated event links, lifecycle, co-occurrence and content neighbours."""
+
+from models.recommend.cooccurrence import CooccurrenceModel, DossierLog, synthetic_dossier_logs
+from models.recommend.schema import CaseProfile, Relation, Suggestion
+from models.recommend.suggester import RelatedSuggester, SignalWeights
+from models.recommend.variants import VariantIndex, variant_key
+
+__all__ = [
+    "CaseProfile",
+    "CooccurrenceModel",
+    "DossierLog",
+    "RelatedSuggester",
+    "Relation",
+    "SignalWeights",
+    "Suggestion",
+    "VariantIndex",
+    "synthetic_dossier_logs",
+    "variant_key",
+]

@@ -1,0 +1,75 @@
+"""Boundary models of related-service suggestions: the case profile in, suggestions out."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
+
+from catalog.schema import clean_text
+
+
+class Relation(StrEnum):
+    """How a suggested procedure relates to the one being filed."""
+
+    PREREQUISITE = "prerequisite"  # usually done before
+    COMPANION = "companion"  # filed alongside, same bundle
+    FOLLOW_UP = "follow_up"  # comes after
+    ALTERNATIVE = "alternative"  # another way, in another situation
+
+
+_PERSON_WORDS = {"citizen", "person", "individual", "cong_dan", "ca_nhan"}
+_BUSINESS_WORDS = {"business", "company", "enterprise", "organisation", "organization", "doanh_nghiep"}
+_HOUSEHOLD_WORDS = {"household_business", "ho_kinh_doanh"}
+_VIETNAMESE = {"vn", "vietnam", "việt nam", "vietnamese"}
+
+
+class CaseProfile(BaseModel):
+    """Who is filing and in what situation; every key optional, unknown keys ignored."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+
+    applicant_type: Literal["citizen", "business", "household_business"] | None = Field(
+        default=None, validation_alias=AliasChoices("applicant_type", "kind")
+    )
+    situation: str | None = None
+    age_group: str | None = None
+    has_employees: bool | None = None
+    nationality: str | None = None
+
+    @field_validator("applicant_type", mode="before")
+    @classmethod
+    def _applicant(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        key = value.strip().lower().replace(" ", "_").replace("-", "_")
+        if key in _PERSON_WORDS:
+            return "citizen"
+        if key in _HOUSEHOLD_WORDS:
+            return "household_business"
+        if key in _BUSINESS_WORDS:
+            return "business"
+        return None  # an unknown applicant word narrows nothing
+
+    @field_validator("situation", "age_group", "nationality", mode="before")
+    @classmethod
+    def _text(cls, value: object) -> object:
+        return clean_text(value) or None if isinstance(value, str) else value
+
+    @property
+    def is_foreigner(self) -> bool:
+        return self.nationality is not None and self.nationality.lower() not in _VIETNAMESE
+
+
+class Suggestion(BaseModel):
+    """One related procedure to offer, with why in one plain-Vietnamese sentence."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    title: str
+    relation: Relation
+    reason: str
+    score: float = Field(ge=0)
+    sources: list[str] = Field(default_factory=list, description="signals that proposed it")

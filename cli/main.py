@@ -8,7 +8,9 @@ import typer
 
 from cli import build as build_commands
 from cli import catalog as catalog_commands
+from cli import events as events_commands
 from cli import startup as startup_commands
+from cli import suggest as suggest_commands
 
 app = typer.Typer(
     help="Hà Nội procedure recommender: catalog, search, events, suggestions, start-up plans.",
@@ -19,6 +21,8 @@ app.add_typer(catalog_commands.app, name="catalog")
 app.command(name="startup")(startup_commands.startup)
 app.command(name="policies")(startup_commands.policies)
 app.command(name="build")(build_commands.build)
+app.add_typer(events_commands.app, name="events")
+app.command(name="suggest")(suggest_commands.suggest)
 
 
 @app.command()

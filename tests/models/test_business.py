@@ -1,0 +1,345 @@
+"""Start-up planner, sectors, policy matcher and business KPIs on the shipped catalog."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from datetime import date, timedelta
+
+import pytest
+
+from catalog.store import Catalog
+from cli.startup import plan_to_json, run_batch
+from models.business.deadlines import first_annual_finalisation, first_quarterly_deadline, window_month
+from models.business.evaluation import load_startup_cases, score_case, summarise
+from models.business.planner import StartupPlan, StartupPlanner, TimelineItem, VatMethod
+from models.business.policies import CriterionStatus, PolicyMatcher, load_policy_table
+from models.business.profile import BusinessProfile, LegalForm, ProfileError, RevenueBand, parse_profile
+from models.business.sectors import load_sector_table, match_sectors
+from models.kpi.businesses import (
+    RegistryEvent,
+    RegistryEventKind,
+    new_business_package_share,
+    operating_policy_share,
+    synthetic_registry_log,
+)
+from tests.conftest import EVAL
+
+REGISTERED = date(2026, 5, 10)  # Q2: first quarterly return 31/07/2026 (month 2), finalisation 31/03/2027
+VAT_PAIR = {"1.007014", "1.007022"}
+LAW_NUMBER = re.compile(r"\d+/\d{4}/(QH1\d|NĐ-CP|NQ-CP|TT-[A-ZĐ]+|QĐ-TTg)")
+
+
+@pytest.fixture(scope="module")
+def planner(catalog: Catalog) -> StartupPlanner:
+    return StartupPlanner(catalog)
+
+
+def plan_for(planner: StartupPlanner, **fields: object) -> StartupPlan:
+    return planner.plan(parse_profile({"registered_on": REGISTERED.isoformat(), **fields}))
+
+
+def item(plan: StartupPlan, code: str) -> TimelineItem:
+    found = [i for i in plan.items if i.code == code]
+    assert found, f"{code} missing from {plan.codes()}"
+    return found[0]
+
+
+# --- one timeline per legal form ------------------------------------------------------------
+
+
+def test_household_food_business(planner: StartupPlanner) -> None:
+    plan = plan_for(planner, kind="Hộ kinh doanh", activity="bán đồ ăn, cơm bình dân", employees="0-3")
+    registration = item(plan, "1.001612")
+    assert registration.required and registration.month == 0
+    declaration = item(plan, "1.011022")
+    assert declaration.required and declaration.month == 2 and "31/07/2026" in declaration.due
+    assert plan.vat_method is VatMethod.HOUSEHOLD and not VAT_PAIR & set(plan.codes())
+    assert "1.008346" not in plan.codes()  # households pay no corporate income tax
+    food_safety = [i for i in plan.items if "an toàn thực phẩm cho dịch vụ ăn uống" in i.title]
+    assert food_safety and food_safety[0].code is None and not food_safety[0].in_catalog
+    assert "15/2018/NĐ-CP" in food_safety[0].reason
+    assert not item(plan, "1.002051").required  # 0-3 employees: only once someone is hired
+    licence_fee = next(i for i in plan.items if "môn bài" in i.title)
+    assert "198/2025/QH15" in licence_fee.reason and licence_fee.code is None
+
+
+def test_sole_proprietorship_small_shop_pays_vat_by_direct_method(planner: StartupPlanner) -> None:
+    plan = plan_for(
+        planner, legal_form="dntn", activity="cửa hàng bán lẻ vật liệu xây dựng", revenue_band="duoi_1_ty"
+    )
+    assert item(plan, "2.001610").required
+    assert VAT_PAIR & set(plan.codes()) == {"1.007022"}
+    assert "Điều 13" in item(plan, "1.007022").reason
+    assert item(plan, "1.010337").required
+    cit = item(plan, "1.008346")
+    assert cit.month == 10 and "31/03/2027" in cit.due
+    assert "2.002009" not in plan.codes()  # a sole proprietorship has no charter-capital deadline
+
+
+def test_single_member_llc_software_defaults_to_credit_method(planner: StartupPlanner) -> None:
+    plan = plan_for(planner, legal_form="tnhh_1tv", activity="phát triển phần mềm quản lý bán hàng")
+    assert item(plan, "2.001583").required
+    assert VAT_PAIR & set(plan.codes()) == {"1.007014"}
+    assert "tự nguyện" in item(plan, "1.007014").reason
+    capital = item(plan, "2.002009")
+    assert not capital.required and capital.month == 4 and "Điều 75" in capital.reason
+    assert not {"1.006440", "1.006429"} & set(plan.codes())
+
+
+def test_multi_member_llc_restaurant_with_staff(planner: StartupPlanner) -> None:
+    plan = plan_for(planner, legal_form="tnhh_2tv", activity="nhà hàng lẩu nướng", employees=12)
+    assert item(plan, "2.001199").required
+    insurance = item(plan, "1.002051")
+    assert insurance.required and "30 ngày" in insurance.due
+    assert item(plan, "1.008309").required
+    assert any(i.title == "Đăng ký nội quy lao động" and not i.in_catalog for i in plan.items)
+    assert "Điều 47" in item(plan, "2.002009").reason
+
+
+def test_joint_stock_importer(planner: StartupPlanner) -> None:
+    plan = plan_for(
+        planner,
+        legal_form="co_phan",
+        activity="nhập khẩu và phân phối thiết bị y tế",
+        employees=6,
+        trade=True,
+    )
+    assert item(plan, "2.002043").required
+    assert VAT_PAIR & set(plan.codes()) == {"1.007014"}
+    assert "nhập khẩu" in item(plan, "1.007014").reason
+    assert item(plan, "1.006440").required
+    assert "1.006429" not in plan.codes()  # imports only
+    assert any("VNACCS" in i.title and not i.in_catalog for i in plan.items)
+
+
+def test_agricultural_cooperative(planner: StartupPlanner) -> None:
+    plan = plan_for(planner, legal_form="hop_tac_xa", activity="chăn nuôi lợn và trồng rau", employees=8)
+    assert item(plan, "1.005280").required
+    assert VAT_PAIR & set(plan.codes()) == {"1.007022"}
+    assert "Điều 5" in item(plan, "1.007022").reason
+    assert item(plan, "2.002668").category.value == "cooperative"
+    assert item(plan, "1.014952").required  # livestock establishment identification code
+
+
+# --- rules across forms -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("form", [f for f in LegalForm if f is not LegalForm.HO_KINH_DOANH])
+@pytest.mark.parametrize("band", [None, "duoi_1_ty", "3_10_ty"])
+@pytest.mark.parametrize("activity", ["bán lẻ quần áo", "trồng rau sạch", "xuất khẩu cà phê nhân"])
+def test_exactly_one_vat_method(
+    planner: StartupPlanner, form: LegalForm, band: str | None, activity: str
+) -> None:
+    profile = {"legal_form": form.value, "activity": activity}
+    if band:
+        profile["revenue_band"] = band
+    plan = plan_for(planner, **profile)
+    chosen = VAT_PAIR & set(plan.codes())
+    assert len(chosen) == 1
+    if band == "3_10_ty" or "xuất khẩu" in activity:
+        assert chosen == {"1.007014"}
+
+
+def test_employees_trigger_social_insurance(planner: StartupPlanner) -> None:
+    hired = plan_for(planner, legal_form="ho_kinh_doanh", activity="sửa xe máy", employees=2)
+    alone = plan_for(planner, legal_form="ho_kinh_doanh", activity="sửa xe máy", employees=0)
+    assert item(hired, "1.002051").required and item(hired, "2.002235")
+    assert "1.002051" not in alone.codes() and "2.002235" not in alone.codes()
+
+
+def test_trade_triggers_customs(planner: StartupPlanner) -> None:
+    trader = plan_for(planner, legal_form="tnhh_1tv", activity="kinh doanh đồ gỗ", trade=True)
+    local = plan_for(planner, legal_form="tnhh_1tv", activity="kinh doanh đồ gỗ", trade=False)
+    assert {"1.006440", "1.006429", "3.000110"} <= set(trader.codes())
+    assert not {"1.006440", "1.006429", "3.000110"} & set(local.codes())
+
+
+def test_items_resolve_against_the_catalog(planner: StartupPlanner, catalog: Catalog) -> None:
+    plan = plan_for(planner, legal_form="co_phan", activity="sản xuất bia và nước giải khát", employees=30)
+    for timeline_item in plan.items:
+        if timeline_item.code:
+            assert timeline_item.title == catalog.get_or_raise(code=timeline_item.code).title
+        assert timeline_item.in_catalog == (timeline_item.code is not None)
+        assert timeline_item.month is None or 0 <= timeline_item.month <= 12
+        assert LAW_NUMBER.search(timeline_item.reason), timeline_item.reason
+    assert item(plan, "1.007040").required  # beer is subject to special consumption tax
+
+
+def test_late_year_registration_moves_finalisation_out_of_window(planner: StartupPlanner) -> None:
+    plan = planner.plan(
+        parse_profile({"legal_form": "tnhh_1tv", "activity": "tư vấn", "registered_on": "2025-01-15"})
+    )
+    cit = item(plan, "1.008346")
+    assert cit.month is None and "31/03/2026" in cit.due
+
+
+def test_deadline_arithmetic() -> None:
+    assert first_quarterly_deadline(date(2026, 11, 25)) == date(2027, 1, 31)
+    assert first_quarterly_deadline(date(2026, 3, 31)) == date(2026, 4, 30)
+    assert first_annual_finalisation(date(2026, 7, 1)) == date(2027, 3, 31)
+    assert window_month(date(2026, 2, 1), date(2027, 3, 31)) is None
+    assert window_month(date(2026, 3, 1), date(2027, 3, 31)) == 12
+
+
+# --- sectors --------------------------------------------------------------------------------
+
+
+def test_sector_matching_with_and_without_diacritics() -> None:
+    assert [m.sector.id for m in match_sectors("quán cà phê")] == ["food_beverage"]
+    assert [m.sector.id for m in match_sectors("quan ca phe")] == ["food_beverage"]
+    assert "health" not in [m.sector.id for m in match_sectors("ban hang duoc giam gia")]
+    assert [m.sector.id for m in match_sectors("kinh doanh", vsic="5610")] == ["food_beverage"]
+
+
+def test_sector_table_codes_exist_and_missing_ones_say_where(catalog: Catalog) -> None:
+    for sector in load_sector_table().sectors:
+        for requirement in sector.requirements:
+            assert LAW_NUMBER.search(requirement.legal_basis), requirement.title
+            if requirement.code:
+                assert requirement.code in catalog, requirement.code
+            else:
+                assert requirement.authority, requirement.title
+
+
+# --- policies -------------------------------------------------------------------------------
+
+
+def test_policy_table_cites_legal_bases(catalog: Catalog) -> None:
+    table = load_policy_table()
+    assert len(table.policies) >= 10
+    for policy in table.policies:
+        assert policy.legal_basis and all(LAW_NUMBER.search(basis) for basis in policy.legal_basis)
+        assert policy.criteria
+        if policy.apply_code:
+            assert policy.apply_code in catalog
+        else:
+            assert policy.apply_note
+
+
+def test_policy_matcher_reports_met_failed_and_missing(catalog: Catalog) -> None:
+    matcher = PolicyMatcher(catalog)
+    today = date(2026, 11, 25)
+    old_household = parse_profile(
+        {"legal_form": "ho_kinh_doanh", "activity": "tạp hóa", "employees": 2, "registered_on": "2023-03-01"}
+    )
+    suggested = {m.policy_id: m for m in matcher.match(old_household, as_of=today)}
+    conversion = suggested["household_to_enterprise"]
+    assert conversion.verdict == "đáp ứng 2/2 tiêu chí" and conversion.apply_code == "2.001999"
+    assert "employment_loans" in suggested
+    new_household = old_household.model_copy(update={"registered_on": today - timedelta(days=60)})
+    assert "household_to_enterprise" not in {m.policy_id for m in matcher.match(new_household, as_of=today)}
+    every = {m.policy_id: m for m in matcher.match(new_household, as_of=today, include_failed=True)}
+    assert every["household_to_enterprise"].verdict == "đáp ứng 1/2 tiêu chí, không đạt 1"
+    startup = parse_profile({"legal_form": "tnhh_1tv", "activity": "phát triển phần mềm", "employees": 4})
+    exemption = {m.policy_id: m for m in matcher.match(startup, as_of=today)}["sme_cit_exemption"]
+    statuses = [c.status for c in exemption.criteria]
+    assert statuses.count(CriterionStatus.UNKNOWN) == 1  # SME size needs revenue or capital
+    assert exemption.verdict == "đáp ứng 2/3 tiêu chí, thiếu dữ liệu 1"
+
+
+# --- profile validation and the JSONL interface --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("profile", "message"),
+    [
+        ({"legal_form": "llc", "activity": "bán lẻ"}, "unknown legal form"),
+        ({"legal_form": "dntn", "activity": "bán lẻ", "employees": -1}, "greater than or equal to 0"),
+        ({"legal_form": "dntn", "activity": "bán lẻ", "employees": "nhiều"}, "whole number or a range"),
+        ({"legal_form": "dntn", "activity": "bán lẻ", "employees": "5-2"}, "reversed"),
+        ({"legal_form": "dntn", "activity": "bán lẻ", "registered_on": "2999-01-01"}, "in the future"),
+        ({"legal_form": "dntn"}, "activity"),
+        ({"legal_form": "dntn", "activity": "x", "revenue_band": "rất lớn"}, "revenue_band"),
+    ],
+)
+def test_bad_profiles_get_clear_errors(profile: dict[str, object], message: str) -> None:
+    with pytest.raises(ProfileError, match=message):
+        parse_profile(profile)
+
+
+def test_profile_reads_vietnamese_kind_and_employee_range() -> None:
+    profile = parse_profile({"kind": "Công ty TNHH một thành viên", "activity": "in ấn", "employees": "0-3"})
+    assert profile.legal_form is LegalForm.TNHH_1TV
+    assert (profile.employees, profile.employees_max) == (0, 3)
+    assert BusinessProfile(legal_form="co_phan", activity="x", revenue_band=2_500_000_000).revenue_band is (
+        RevenueBand.FROM_1B_TO_3B
+    )
+
+
+def test_jsonl_batch_answers_every_line(planner: StartupPlanner) -> None:
+    lines = io.StringIO(
+        '{"id": 1, "profile": {"legal_form": "dntn", "activity": "bán lẻ"}}\n'
+        "not json\n"
+        '{"id": 3, "profile": {"legal_form": "dntn", "activity": "bán lẻ", "employees": -4}}\n'
+    )
+    out = io.StringIO()
+    run_batch(lines, out, lambda profile: plan_to_json(planner.plan(profile)))
+    answers = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [a["id"] for a in answers] == [1, None, 3]
+    assert {"code", "title", "month", "required", "reason"} <= set(answers[0]["timeline"][0])
+    assert "error" in answers[1] and "employees" in answers[2]["error"]
+
+
+# --- KPI arithmetic -------------------------------------------------------------------------
+
+
+def _event(business: str, kind: RegistryEventKind, on: str) -> RegistryEvent:
+    return RegistryEvent(business_id=business, kind=kind, on=date.fromisoformat(on))
+
+
+def test_kpi_arithmetic() -> None:
+    reg, pkg, pol, closed = (
+        RegistryEventKind.REGISTERED,
+        RegistryEventKind.PACKAGE_ISSUED,
+        RegistryEventKind.POLICY_SUGGESTED,
+        RegistryEventKind.CLOSED,
+    )
+    log = [
+        _event("a", reg, "2025-02-01"),
+        _event("a", pkg, "2025-02-10"),  # served
+        _event("b", reg, "2025-03-01"),
+        _event("b", pkg, "2026-04-01"),  # 13 months later: too late
+        _event("c", reg, "2025-06-01"),
+        _event("c", pol, "2026-01-05"),
+        _event("d", reg, "2025-12-01"),  # window still open at the reporting date, no package yet
+        _event("e", reg, "2024-01-01"),  # registered before the period
+        _event("e", pkg, "2024-01-02"),
+        _event("e", pol, "2026-02-01"),
+        _event("f", reg, "2025-04-01"),
+        _event("f", pkg, "2026-03-31"),  # within 12 months (inclusive)
+        _event("f", closed, "2026-05-01"),
+        _event("f", pol, "2026-01-10"),
+    ]
+    package = new_business_package_share(
+        log, period_start=date(2025, 1, 1), period_end=date(2025, 12, 31), as_of=date(2026, 6, 30)
+    )
+    assert (package.numerator, package.denominator) == (2, 5)
+    assert package.share == pytest.approx(0.4) and not package.meets_target
+    assert package.note.startswith("1 ")
+    policy = operating_policy_share(log, period_start=date(2026, 1, 1), as_of=date(2026, 6, 30))
+    assert (policy.numerator, policy.denominator) == (2, 5)  # f closed; c and e reached
+    assert not policy.synthetic
+
+
+def test_synthetic_log_is_labelled_and_reproducible() -> None:
+    log = synthetic_registry_log(200, seed=7)
+    assert log == synthetic_registry_log(200, seed=7)
+    assert all(event.source == "synthetic" for event in log)
+    share = new_business_package_share(
+        log, period_start=date(2025, 1, 1), period_end=date(2025, 6, 30), as_of=date(2026, 11, 25)
+    )
+    assert share.synthetic and 0 < share.numerator < share.denominator
+
+
+# --- the evaluation file --------------------------------------------------------------------
+
+
+def test_startup_dev_targets(planner: StartupPlanner) -> None:
+    cases = load_startup_cases(EVAL / "startup_dev.json")
+    results = [score_case(case, planner.plan(parse_profile(case.profile)).codes()) for case in cases]
+    report = summarise(results)
+    assert report.must_recall >= 0.95
+    assert all(r.one_of_exact == r.one_of_total for r in results)
+    assert report.precision is not None and report.precision >= 0.6

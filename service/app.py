@@ -17,7 +17,7 @@ from service.errors import install_error_handlers
 from service.limits import BodySizeLimit, RateLimit
 from service.metrics import RequestMetrics, ServiceMetrics
 from service.pages import routes as pages
-from service.routers import events, feedback, health, kpi, procedures, search
+from service.routers import businesses, cases, events, feedback, health, kpi, procedures, search
 from service.settings import Settings, get_settings
 from service.store import open_store
 
@@ -73,6 +73,8 @@ def create_app(settings: Settings | None = None, *, components: Components | Non
     app.include_router(procedures.router)
     app.include_router(search.router)
     app.include_router(events.router)
+    app.include_router(cases.router)
+    app.include_router(businesses.router)
     app.include_router(feedback.router)
     app.include_router(kpi.router)
     app.include_router(pages.router)

@@ -79,11 +79,14 @@ def _load_events(components: Components, settings: Settings) -> None:
 
 
 def _load_suggester(components: Components, settings: Settings) -> None:
-    recommend = _module("models.recommend")
-    if recommend is None or not hasattr(recommend, "RelatedSuggester"):
+    suggester = _module("models.recommend.suggester")
+    if suggester is None:
         components.unavailable["suggestions"] = "models/recommend is not in this build"
         return
-    components.suggester = recommend.RelatedSuggester(components.catalog)
+    if components.events is None:
+        components.unavailable["suggestions"] = "needs the event catalog, which is not loaded"
+        return
+    components.suggester = suggester.RelatedSuggester.build(components.catalog, components.events)
 
 
 def _load_business(components: Components, settings: Settings) -> None:

@@ -81,6 +81,15 @@ def _padded(text: str) -> str:
     return f" {text} "
 
 
+@lru_cache(maxsize=4096)
+def _keyword_forms(keyword: str) -> tuple[str, str | None]:
+    """Padded normalised form, and folded form (None when folding makes a lone syllable ambiguous)."""
+    normalized = normalize_vietnamese(keyword)
+    if " " not in normalized and has_diacritics(normalized):
+        return _padded(normalized), None
+    return _padded(normalized), _padded(fold_diacritics(normalized))
+
+
 class ActivityText:
     """An activity prepared once for keyword look-ups (normalised, and folded when typed bare)."""
 
@@ -91,12 +100,9 @@ class ActivityText:
 
     def mentions(self, keyword: str) -> bool:
         """True when the keyword occurs as a whole syllable sequence."""
-        normalized = normalize_vietnamese(keyword)
-        if self.folded_mode:
-            if " " not in normalized and has_diacritics(normalized):
-                return False
-            normalized = fold_diacritics(normalized)
-        return _padded(normalized) in self._text
+        accented, folded = _keyword_forms(keyword)
+        needle = folded if self.folded_mode else accented
+        return needle is not None and needle in self._text
 
     def first_mention(self, keywords: Sequence[str]) -> str | None:
         return next((keyword for keyword in keywords if self.mentions(keyword)), None)

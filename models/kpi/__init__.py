@@ -1,0 +1,1 @@
+"""KPI computation for the dashboard: catalog (events, fully online), dossiers (suggestions), businesses."""

@@ -1,18 +1,28 @@
 """Import several sources into one catalog: portal crawl first (it wins on shared codes), structured
-exports add the codes the crawl lacks, xlsx lists cross-check codes, titles and fields."""
+exports add the codes the crawl lacks, xlsx lists cross-check codes, titles and fields and stand in
+for mis-crawled records."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from catalog.importers.portal_crawl import SOURCE_LABEL as CRAWL_LABEL
 from catalog.importers.portal_crawl import import_portal_crawl, is_portal_crawl
-from catalog.importers.report import FailedRecord, ImportReport, SourceReport
+from catalog.importers.report import FailedRecord, ImportReport, Mismatch, SourceReport
 from catalog.importers.structured_export import import_structured_export, is_structured_export
 from catalog.importers.xlsx_lists import KIND as XLSX_KIND
-from catalog.importers.xlsx_lists import ListedProcedure, ListFileError, cross_check, is_xlsx_list, read_list
+from catalog.importers.xlsx_lists import (
+    ListedProcedure,
+    ListFileError,
+    cross_check,
+    is_xlsx_list,
+    procedure_from_list,
+    read_list,
+)
 from catalog.official import apply_official_online
 from catalog.schema import Procedure
 
@@ -46,6 +56,56 @@ def classify_source(path: Path) -> str:
     )
 
 
+def _read_lists(
+    paths: list[Path], report: ImportReport, by_code: dict[str, Procedure]
+) -> list[ListedProcedure]:
+    listed: list[ListedProcedure] = []
+    for path in paths:
+        for file in [path] if path.is_file() else sorted(path.glob("*.xlsx")):
+            source = SourceReport(kind=XLSX_KIND, path=file.name)
+            report.sources.append(source)
+            try:
+                rows = read_list(file)
+            except ListFileError as exc:
+                report.failed.append(FailedRecord(source=file.name, reason=str(exc)))
+                continue
+            source.records = len(rows)
+            source.imported = sum(row.code in by_code for row in rows)
+            listed.extend(rows)
+    return listed
+
+
+def _replace_miscrawled(
+    by_code: dict[str, Procedure], listed: list[ListedProcedure], report: ImportReport, *, imported_on: date
+) -> int:
+    """Crawled records that share one detail page under several codes hold another procedure's page
+    (the crawler followed a wrong link). They are replaced by their list row when a list has the code,
+    and dropped otherwise."""
+    by_url: dict[str, list[str]] = defaultdict(list)
+    for procedure in by_code.values():
+        if procedure.source == CRAWL_LABEL and procedure.source_url:
+            by_url[procedure.source_url].append(procedure.code)
+    rows = {row.code: row for row in listed}
+    replaced = 0
+    for codes in (codes for codes in by_url.values() if len(codes) > 1):
+        for code in codes:
+            crawled = by_code.pop(code)
+            detail = f"same page as {len(codes) - 1} other codes: {crawled.title[:60]}"
+            if code in rows:
+                by_code[code] = procedure_from_list(
+                    rows[code], ministry=crawled.ministry, imported_on=imported_on
+                )
+                report.mismatches.append(
+                    Mismatch(code=code, kind="miscrawled_replaced_by_list", detail=detail)
+                )
+                replaced += 1
+            else:
+                report.failed.append(
+                    FailedRecord(source="portal_crawl", code=code, reason=f"mis-crawled: {detail}")
+                )
+    return replaced
+
+
 def import_sources(
     paths: list[Path],
     *,
@@ -67,24 +127,12 @@ def import_sources(
                 continue
             by_code[procedure.code] = procedure
             merged[f"from_{kind}"] += 1
-    listed: list[ListedProcedure] = []
-    for path, kind in kinds:
-        if kind != XLSX_KIND:
-            continue
-        files = [path] if path.is_file() else sorted(path.glob("*.xlsx"))
-        for file in files:
-            source = SourceReport(kind=XLSX_KIND, path=file.name)
-            report.sources.append(source)
-            try:
-                rows = read_list(file)
-            except ListFileError as exc:
-                report.failed.append(FailedRecord(source=file.name, reason=str(exc)))
-                continue
-            source.records = len(rows)
-            source.imported = sum(row.code in by_code for row in rows)
-            listed.extend(rows)
+    listed = _read_lists([path for path, kind in kinds if kind == XLSX_KIND], report, by_code)
+    merged["miscrawled_replaced_by_list"] = _replace_miscrawled(
+        by_code, listed, report, imported_on=imported_on
+    )
     if listed:
-        report.mismatches = cross_check(by_code, listed)
+        report.mismatches.extend(cross_check(by_code, listed))
     procedures = sorted(by_code.values(), key=lambda p: p.code)
     if official_online is not None:
         procedures = apply_official_online(procedures, official_online)

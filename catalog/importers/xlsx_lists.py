@@ -4,6 +4,7 @@ Lĩnh vực), used to cross-check the catalog's codes, titles and fields."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -13,6 +14,7 @@ from catalog.importers.report import Mismatch
 from catalog.schema import CODE_PATTERN, Procedure, clean_text
 
 KIND = "xlsx_list"
+SOURCE_LABEL = "dichvucong.gov.vn procedure list (xlsx)"
 _CODE_HEADER = "mã số"
 
 
@@ -23,6 +25,7 @@ class ListedProcedure(BaseModel):
     title: str
     field: str | None = None
     issuer: str | None = None
+    agency: str | None = None
     list_name: str
 
 
@@ -65,6 +68,7 @@ def read_list(path: Path) -> list[ListedProcedure]:
                 title=_cell(cells, columns, "tên") or "",
                 field=_cell(cells, columns, "lĩnh vực"),
                 issuer=_cell(cells, columns, "cơ quan ban hành"),
+                agency=_cell(cells, columns, "cơ quan thực hiện"),
                 list_name=path.name,
             )
         )
@@ -72,6 +76,19 @@ def read_list(path: Path) -> list[ListedProcedure]:
     if columns is None:
         raise ListFileError(f"{path.name}: no 'Mã số' header row")
     return listed
+
+
+def procedure_from_list(row: ListedProcedure, *, ministry: str | None, imported_on: date) -> Procedure:
+    """A procedure known only from a list row: code, title, field and agency, nothing else."""
+    return Procedure(
+        code=row.code,
+        title=row.title,
+        field=row.field,
+        performing_agency=row.agency,
+        ministry=ministry,
+        source=SOURCE_LABEL,
+        imported_on=imported_on,
+    )
 
 
 def _same(a: str | None, b: str | None) -> bool:

@@ -67,3 +67,31 @@ def test_unknown_source_is_rejected_before_importing(tmp_path: Path) -> None:
         classify_source(tmp_path)
     with pytest.raises(UnknownSourceError, match="not found"):
         classify_source(tmp_path / "missing")
+
+
+@pytest.fixture()
+def miscrawled(shared_dir: Path, tmp_path: Path) -> Path:
+    """Two real records of the crawl that hold the same (wrong) detail page under two codes."""
+    ministry = tmp_path / "crawl" / "bo-cong-an"
+    ministry.mkdir(parents=True)
+    for code in ("3.000285", "3.000332"):
+        shutil.copy(Path(PORTAL_CRAWL) / "bo-cong-an" / f"{code}.json", ministry)
+    return tmp_path / "crawl"
+
+
+def test_miscrawled_records_are_replaced_by_their_list_row(miscrawled: Path) -> None:
+    crawl_list = Path(PORTAL_CRAWL).parent.parent / "danh-sach-tthc-BoCongAn.xlsx"
+    result = import_sources([miscrawled, crawl_list], imported_on=date(2026, 1, 1), progress=False)
+    by_code = {p.code: p for p in result.procedures}
+    assert by_code["3.000285"].title == "Khóa căn cước điện tử (thực hiện tại cấp xã)"
+    assert by_code["3.000332"].field == "Lý lịch tư pháp"
+    assert all(not p.channels and p.ministry == "bo-cong-an" for p in by_code.values())
+    kinds = {m.kind for m in result.report.mismatches if m.code in by_code}
+    assert kinds == {"miscrawled_replaced_by_list"}
+
+
+def test_miscrawled_records_without_a_list_are_dropped(miscrawled: Path) -> None:
+    result = import_sources([miscrawled], imported_on=date(2026, 1, 1), progress=False)
+    assert result.procedures == []
+    assert {f.code for f in result.report.failed} == {"3.000285", "3.000332"}
+    assert all("mis-crawled" in f.reason for f in result.report.failed)

@@ -143,7 +143,7 @@ def _registration(profile: BusinessProfile) -> list[_Draft]:
         )
     else:
         reason = (
-            f"{form.label.capitalize()} phải đăng ký doanh nghiệp trước khi hoạt động (Luật Doanh "
+            f"{form.label_sentence} phải đăng ký doanh nghiệp trước khi hoạt động (Luật Doanh "
             "nghiệp 59/2020/QH14, Nghị định 168/2025/NĐ-CP); mã số doanh nghiệp đồng thời là mã số "
             "thuế (Điều 29 Luật Doanh nghiệp) nên không nộp thủ tục đăng ký thuế lần đầu riêng."
         )
@@ -201,7 +201,7 @@ def choose_vat_method(profile: BusinessProfile, sectors: list[SectorMatch]) -> t
             "thực hiện đầy đủ sổ sách, hóa đơn."
         )
     return VatMethod.CREDIT, (
-        f"{profile.legal_form.label.capitalize()} mới thành lập chưa có doanh thu năm: đăng ký tự "
+        f"{profile.legal_form.label_sentence} mới thành lập chưa có doanh thu năm: đăng ký tự "
         "nguyện phương pháp khấu trừ (Điều 12 Luật Thuế GTGT 48/2024/QH15) để khấu trừ thuế GTGT "
         "đầu vào của chi phí khởi sự và xuất hóa đơn GTGT cho khách hàng doanh nghiệp; nếu doanh thu "
         "dưới 1 tỷ đồng và không đăng ký thì chuyển sang phương pháp trực tiếp (1.007022)."
@@ -334,7 +334,7 @@ def _tax(
                 + merged,
                 required=True,
                 reason=(
-                    f"{profile.legal_form.label.capitalize()} nộp thuế TNDN: tạm nộp theo quý không "
+                    f"{profile.legal_form.label_sentence} nộp thuế TNDN: tạm nộp theo quý không "
                     "phải khai, quyết toán năm chậm nhất ngày cuối tháng thứ 3 sau năm tính thuế "
                     "(Điều 44 Luật Quản lý thuế 38/2019/QH14, Nghị định 126/2020/NĐ-CP); kỳ đầu dưới "
                     "3 tháng được cộng vào năm sau. Ưu đãi, miễn thuế cho doanh nghiệp mới (nếu có) "

@@ -33,6 +33,12 @@ class LegalForm(StrEnum):
         return _LEGAL_FORM_LABELS[self]
 
     @property
+    def label_sentence(self) -> str:
+        """The label starting a sentence ("Công ty TNHH ...", not "Công ty tnhh ...")."""
+        label = _LEGAL_FORM_LABELS[self]
+        return label[0].upper() + label[1:]
+
+    @property
     def is_enterprise(self) -> bool:
         """An enterprise under the Law on Enterprises (pays corporate income tax, keeps full accounts)."""
         return self in {LegalForm.DNTN, LegalForm.TNHH_1TV, LegalForm.TNHH_2TV, LegalForm.CO_PHAN}

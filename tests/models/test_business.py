@@ -6,6 +6,7 @@ import io
 import json
 import re
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -343,3 +344,21 @@ def test_startup_dev_targets(planner: StartupPlanner) -> None:
     assert report.must_recall >= 0.95
     assert all(r.one_of_exact == r.one_of_total for r in results)
     assert report.precision is not None and report.precision >= 0.6
+
+
+# --- the notebook ---------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_startup_notebook_renders_a_timeline_chart() -> None:
+    import nbformat
+    from nbclient import NotebookClient
+
+    path = Path(__file__).resolve().parents[2] / "notebooks" / "startup_plan.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    NotebookClient(
+        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": path.parent}}
+    ).execute()
+    outputs = [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs]
+    assert any("image/png" in output.get("data", {}) for output in outputs)
+    assert not any(output.output_type == "error" for output in outputs)

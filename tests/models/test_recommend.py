@@ -1,0 +1,119 @@
+"""Related-service suggestions on the shipped catalog: links, exclusions, profile, bad input, eval."""
+
+from __future__ import annotations
+
+import pytest
+
+from catalog.store import UnknownProcedureError
+from models.recommend import CaseProfile, Relation, build_related_suggester
+from models.recommend.lifecycle import parse_title
+from models.recommend.variants import VariantIndex, is_foreign_element, variant_key
+from tests.conftest import EVAL
+
+
+@pytest.fixture(scope="module")
+def suggester(catalog):
+    return build_related_suggester(catalog)
+
+
+def _codes(suggestions):
+    return [s.code for s in suggestions]
+
+
+def test_variant_key_removes_level_channel_and_foreign_qualifiers():
+    assert variant_key("Thủ tục đăng ký khai sinh có yếu tố nước ngoài") == variant_key(
+        "Thủ tục đăng ký khai sinh"
+    )
+    assert variant_key("Cấp lại thẻ căn cước (thực hiện tại cấp tỉnh)") == variant_key("Cấp lại thẻ căn cước")
+    assert variant_key("Đăng ký lại khai sinh") != variant_key("Đăng ký khai sinh")
+
+
+def test_variant_index_on_the_catalog(catalog):
+    variants = VariantIndex(catalog)
+    birth = variants.variants_of("1.001193")  # đăng ký khai sinh
+    assert birth and all("khai sinh" in catalog.get_or_raise(code=c).title.lower() for c in birth)
+    assert "1.004222" not in variants.variants_of("1.004194")  # thường trú is not tạm trú
+
+
+def test_lifecycle_titles_are_read_as_action_and_object():
+    parsed = parse_title("Xóa đăng ký tạm trú")
+    assert parsed.action == "delete" and parsed.object_words == frozenset({"tạm", "trú"})
+    assert parse_title("Gia hạn tạm trú").action == "extend"
+    assert parse_title("Hướng dẫn chung") is None
+
+
+def test_death_registration_suggests_the_decree_63_follow_ups(suggester, catalog):
+    suggestions = suggester.suggest(codes=["1.000656"], profile=CaseProfile(applicant_type="citizen"))
+    titles = [s.title.lower() for s in suggestions]
+    assert any("xóa đăng ký thường trú" in t for t in titles)
+    assert any("tử tuất" in t for t in titles)
+    first = suggestions[0]
+    assert first.relation is Relation.FOLLOW_UP
+    for s in suggestions:  # a sentence that says more than the title
+        assert s.reason.endswith(".")
+        assert s.title.lower() not in s.reason.lower() or len(s.reason) > len(s.title) + 20
+
+
+def test_never_the_given_code_nor_an_excluded_variant(suggester, catalog):
+    for code in ["1.001193", "1.000894", "1.000656", "1.010386", "1.014061", "1.013225"]:
+        suggested = _codes(suggester.suggest(codes=[code]))
+        excluded = suggester.excluded_for([code])
+        assert code in excluded and not set(suggested) & excluded, code
+
+
+def test_joint_procedure_covers_its_parts(suggester):
+    suggested = _codes(suggester.suggest(codes=["2.000986"]))  # liên thông khai sinh + thường trú + BHYT
+    assert "1.001193" not in suggested and "1.004222" not in suggested
+
+
+def test_no_foreign_element_variants_for_a_vietnamese_couple(suggester, catalog):
+    plain = suggester.suggest(codes=["1.004873"], profile=CaseProfile(applicant_type="citizen"))
+    assert plain and not any(is_foreign_element(catalog.get_or_raise(code=s.code)) for s in plain)
+    foreign = suggester.suggest(
+        codes=["1.004873"], profile=CaseProfile(situation="kết hôn với người nước ngoài")
+    )
+    assert any(is_foreign_element(catalog.get_or_raise(code=s.code)) for s in foreign)
+
+
+def test_situation_lifts_the_situational_member(suggester):
+    without = _codes(suggester.suggest(codes=["1.001193"]))
+    with_bhxh = _codes(
+        suggester.suggest(codes=["1.001193"], profile=CaseProfile(situation="mẹ đang đóng BHXH bắt buộc"))
+    )
+    assert "2.000693" in with_bhxh  # chế độ thai sản
+    assert without.index("2.000693") > with_bhxh.index("2.000693") if "2.000693" in without else True
+
+
+def test_profile_parsing_ignores_unknown_keys_and_maps_kinds():
+    profile = CaseProfile.model_validate({"kind": "household_business", "revenue": "lớn", "situation": " x "})
+    assert profile.applicant_type == "household_business" and profile.situation == "x"
+    assert CaseProfile.model_validate({"kind": "person"}).applicant_type == "citizen"
+    assert CaseProfile.model_validate({"kind": "alien"}).applicant_type is None
+
+
+def test_procedures_outside_every_event_still_get_content_suggestions(suggester, catalog):
+    from models.events import EventCatalog
+
+    inside = EventCatalog.build(catalog).codes_in_events()
+    outside = [p.code for p in catalog if p.code not in inside][:25]
+    assert outside
+    for code in outside:
+        assert suggester.suggest(codes=[code]), code
+
+
+def test_bad_input(suggester):
+    with pytest.raises(UnknownProcedureError):
+        suggester.suggest(codes=["9.999999"])
+    with pytest.raises(ValueError, match="at least one"):
+        suggester.suggest(codes=[])
+    assert len(suggester.suggest(codes=["1.000656"], limit=3)) == 3
+
+
+@pytest.mark.slow
+def test_related_dev_targets(suggester):
+    from models.recommend.evaluation import evaluate_suggestions, load_cases
+
+    report = evaluate_suggestions(suggester, load_cases(EVAL / "related_dev.jsonl"))
+    assert report.recall_at_k >= 0.70
+    assert report.hit_rate >= 0.90
+    assert report.forbidden_share == 0.0

@@ -75,6 +75,9 @@ _LEGAL_FORM_NAMES: dict[str, LegalForm] = {
     "tnhh 2tv": LegalForm.TNHH_2TV,
     "trach nhiem huu han mot thanh vien": LegalForm.TNHH_1TV,
     "trach nhiem huu han hai thanh vien": LegalForm.TNHH_2TV,
+    # An LLC named without its member count is read as the multi-member form, the general case.
+    "tnhh": LegalForm.TNHH_2TV,
+    "trach nhiem huu han": LegalForm.TNHH_2TV,
     "co phan": LegalForm.CO_PHAN,
     "ctcp": LegalForm.CO_PHAN,
     "hop tac xa": LegalForm.HOP_TAC_XA,
@@ -183,6 +186,17 @@ class BusinessProfile(BaseModel):
             return parse_legal_form(value)
         return value
 
+    @field_validator("trade", mode="before")
+    @classmethod
+    def _trade(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            folded = fold_diacritics(value).strip().lower()
+            if folded in {"co", "co xuat nhap khau"}:
+                return True
+            if folded in {"khong", ""}:
+                return False
+        return value
+
     @field_validator("activity", "location", mode="before")
     @classmethod
     def _nfc(cls, value: Any) -> Any:
@@ -233,7 +247,7 @@ class BusinessProfile(BaseModel):
 
 
 def _parse_employee_text(text: str) -> tuple[int, int | None]:
-    """'5' → (5, None); '0-3' → (0, 3); '10+' → (10, None). Anything else is an error."""
+    """Employee counts as people write them: '5', '0-3', '10+', 'trên 10', 'dưới 5', 'chưa có'."""
     stripped = text.strip()
     if stripped.lstrip("-").isdigit():
         return int(stripped), None  # a negative number is left to the ge=0 check
@@ -241,6 +255,16 @@ def _parse_employee_text(text: str) -> tuple[int, int | None]:
         return int(match.group(1)), int(match.group(2))
     if match := _AT_LEAST.match(stripped):
         return int(match.group(1)), None
+    folded = fold_diacritics(stripped).lower()
+    numbers = [int(n) for n in re.findall(r"\d+", folded)]
+    if len(numbers) == 1:
+        if re.search(r"duoi|it hon|<", folded):
+            return 0, max(numbers[0] - 1, 0)
+        if re.search(r"tren|hon|>", folded):
+            return numbers[0] + 1, None
+        return numbers[0], None
+    if not numbers and re.search(r"\b(khong|chua co|0)\b", folded):
+        return 0, None
     raise ValueError(f"employees must be a whole number or a range like '0-3', got {text!r}")
 
 

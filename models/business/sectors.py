@@ -7,8 +7,10 @@ and matches a free-text activity against it:
 2. keywords are matched as whole syllable sequences on normalised text; when the activity is typed
    without diacritics both sides are folded, and one-syllable keywords with marks are skipped
    because folding makes them ambiguous ("dược"/"được" → "duoc");
-3. when nothing matched, an optional `fallback` (e.g. embedding similarity to the sector
-   descriptions) may propose sectors; the planner works without one.
+3. when nothing matched, an optional `fallback` may propose sectors. Embedding similarity to the
+   sector descriptions was tried as that fallback and rejected: with multilingual-e5-small every
+   sector scores 0.82-0.86 for any activity ("dịch vụ giặt là" came out closest to food service),
+   so it would attach wrong licences; an activity no keyword recognises gets no sector licence.
 """
 
 from __future__ import annotations
@@ -153,27 +155,3 @@ def sector_catalog_codes(table: SectorTable | None = None) -> set[str]:
     """Every catalog code the sector table points to (checked against the shipped catalog in tests)."""
     table = table or load_sector_table()
     return {r.code for s in table.sectors for r in s.requirements if r.code}
-
-
-def embedding_fallback(encode: Callable[[list[str]], object], *, threshold: float = 0.82) -> SectorFallback:
-    """A fallback that picks the sector whose description is closest to the activity.
-
-    `encode` maps texts to L2-normalised vectors (e.g. `load_encoder(...).encode` with
-    `normalize_embeddings=True`); only sectors above `threshold` cosine similarity are kept.
-    """
-    import numpy as np
-
-    cache: dict[tuple[str, ...], np.ndarray] = {}
-
-    def fallback(activity: str, sectors: Sequence[Sector]) -> list[SectorMatch]:
-        key = tuple(sector.id for sector in sectors)
-        if key not in cache:
-            cache[key] = np.asarray(encode([f"passage: {s.name}: {s.description}" for s in sectors]))
-        query = np.asarray(encode([f"query: {activity}"]))[0]
-        scores = cache[key] @ query
-        best = int(np.argmax(scores))
-        if scores[best] < threshold:
-            return []
-        return [SectorMatch(sector=sectors[best], evidence=f"gần nghĩa với “{sectors[best].name}”")]
-
-    return fallback

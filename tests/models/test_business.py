@@ -17,7 +17,7 @@ from models.business.evaluation import load_startup_cases, score_case, summarise
 from models.business.planner import StartupPlan, StartupPlanner, TimelineItem, VatMethod
 from models.business.policies import CriterionStatus, PolicyMatcher, load_policy_table
 from models.business.profile import BusinessProfile, LegalForm, ProfileError, RevenueBand, parse_profile
-from models.business.sectors import load_sector_table, match_sectors
+from models.business.sectors import SectorMatch, load_sector_table, match_sectors
 from models.kpi.businesses import (
     RegistryEvent,
     RegistryEventKind,
@@ -194,6 +194,17 @@ def test_sector_matching_with_and_without_diacritics() -> None:
     assert [m.sector.id for m in match_sectors("kinh doanh", vsic="5610")] == ["food_beverage"]
 
 
+def test_sector_fallback_only_runs_when_no_keyword_matched() -> None:
+    table = load_sector_table()
+    education = next(s for s in table.sectors if s.id == "education")
+
+    def fallback(activity: str, sectors: object) -> list[SectorMatch]:
+        return [SectorMatch(sector=education, evidence="fallback")]
+
+    assert [m.sector.id for m in match_sectors("dạy bơi cho trẻ em", fallback=fallback)] == ["education"]
+    assert [m.sector.id for m in match_sectors("quán phở", fallback=fallback)] == ["food_beverage"]
+
+
 def test_sector_table_codes_exist_and_missing_ones_say_where(catalog: Catalog) -> None:
     for sector in load_sector_table().sectors:
         for requirement in sector.requirements:
@@ -264,6 +275,8 @@ def test_profile_reads_vietnamese_kind_and_employee_range() -> None:
     profile = parse_profile({"kind": "Công ty TNHH một thành viên", "activity": "in ấn", "employees": "0-3"})
     assert profile.legal_form is LegalForm.TNHH_1TV
     assert (profile.employees, profile.employees_max) == (0, 3)
+    assert parse_profile({"kind": "DNTN", "activity": "x", "employees": "trên 10"}).employees == 11
+    assert parse_profile({"kind": "HTX", "activity": "x", "employees": "dưới 5"}).employees_max == 4
     assert BusinessProfile(legal_form="co_phan", activity="x", revenue_band=2_500_000_000).revenue_band is (
         RevenueBand.FROM_1B_TO_3B
     )

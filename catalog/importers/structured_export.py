@@ -21,6 +21,7 @@ from catalog.parsing.subjects import parse_levels, split_subjects, target_groups
 from catalog.parsing.time_limits import parse_time_column
 from catalog.schema import (
     Channel,
+    Fee,
     LegalBasis,
     Procedure,
     RequiredDocument,
@@ -43,6 +44,7 @@ _MINISTRY_BY_ISSUER = {
     "NHNN": "ngan-hang-nha-nuoc",
     "BNNMT": "bo-nong-nghiep-mt",
 }
+_FEE_CELL = re.compile(r"(?:Lệ phí|Phí)\s*:\s*(?P<column>[^()\n]*?)\s*(?:\((?P<description>[^\n]*))?(?:\n|$)")
 _COPIES = re.compile(r"Bản (?P<kind>chính|sao)\s*:\s*(?P<count>\d+)", re.IGNORECASE)
 
 
@@ -67,19 +69,28 @@ def _text(value: object) -> str | None:
     return None if not value or value in (NOT_STATED, "Không") else value
 
 
+def _fee(cell: str) -> Fee | None:
+    """'Phí : 2.000.000 Đồng (Thẩm định ...)' → the fee; the first of several lines is the main one."""
+    match = _FEE_CELL.match(cell.strip())
+    if match is None:
+        return None
+    column = clean_text(match["column"])
+    if column in ("", "Đồng"):  # an empty amount: no fee stated
+        return None
+    return parse_fee(column, (match["description"] or "").rstrip(")"))
+
+
 def _channels(rows: list[dict]) -> list[Channel]:
     channels = []
     for row in rows:
         kind = CHANNEL_NAMES.get(clean_text(row.get("hinh_thuc", "")))
         if kind is None:
             continue
-        fee_text = clean_text(row.get("phi_le_phi", ""))
-        fee_column = re.sub(r"^(?:Lệ phí|Phí)\s*:\s*", "", fee_text)
         channels.append(
             Channel(
                 kind=kind,
                 time_limit=parse_time_column(row.get("thoi_han_giai_quyet", "")),
-                fee=parse_fee(fee_column) if fee_column else None,
+                fee=_fee(row.get("phi_le_phi", "")),
             )
         )
     return channels
@@ -129,7 +140,16 @@ def procedure_from_export(record: object, *, imported_on: date, report: SourceRe
     channels = _channels(tables.get("hinh_thuc_nop") or [])
     documents = _documents(tables.get("thanh_phan_ho_so") or [])
     legal_basis = _legal_basis(tables.get("can_cu_phap_ly") or [])
-    report.figure("channels").count(present=bool(tables.get("hinh_thuc_nop")), parsed=bool(channels))
+    rows = tables.get("hinh_thuc_nop") or []
+    report.figure("channels").count(present=bool(rows), parsed=bool(channels))
+    report.figure("time_limit").count(
+        present=any(re.search(r"\d", r.get("thoi_han_giai_quyet", "")) for r in rows),  # not "Không quy định"
+        parsed=any(c.time_limit for c in channels),
+    )
+    report.figure("fee").count(
+        present=any(c.fee is not None for c in channels),
+        parsed=any(c.fee is not None and c.fee.kind != "text" for c in channels),
+    )
     report.figure("documents").count(present=bool(tables.get("thanh_phan_ho_so")), parsed=bool(documents))
     report.figure("legal_basis").count(present=bool(tables.get("can_cu_phap_ly")), parsed=bool(legal_basis))
     decision = _text(metadata.get("số_quyết_định"))

@@ -336,9 +336,13 @@ def _tax(
                 reason=(
                     f"{profile.legal_form.label_sentence} nộp thuế TNDN: tạm nộp theo quý không "
                     "phải khai, quyết toán năm chậm nhất ngày cuối tháng thứ 3 sau năm tính thuế "
-                    "(Điều 44 Luật Quản lý thuế 38/2019/QH14, Nghị định 126/2020/NĐ-CP); kỳ đầu dưới "
-                    "3 tháng được cộng vào năm sau. Ưu đãi, miễn thuế cho doanh nghiệp mới (nếu có) "
-                    "được kê khai tại tờ khai này."
+                    "(Điều 44 Luật Quản lý thuế 38/2019/QH14, Nghị định 126/2020/NĐ-CP)"
+                    + (
+                        "; kỳ tính thuế đầu tiên dưới 3 tháng được cộng vào năm sau"
+                        if short_first_period
+                        else ""
+                    )
+                    + ". Ưu đãi, miễn thuế cho doanh nghiệp mới (nếu có) được kê khai tại tờ khai này."
                 ),
                 category=Category.TAX,
             )

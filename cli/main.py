@@ -8,7 +8,9 @@ import typer
 
 from cli import build as build_commands
 from cli import catalog as catalog_commands
+from cli import evaluate as evaluate_commands
 from cli import events as events_commands
+from cli import search as search_commands
 from cli import startup as startup_commands
 from cli import suggest as suggest_commands
 
@@ -18,6 +20,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(catalog_commands.app, name="catalog")
+app.add_typer(evaluate_commands.app, name="eval")
+app.command(name="search")(search_commands.search)
 app.command(name="startup")(startup_commands.startup)
 app.command(name="policies")(startup_commands.policies)
 app.command(name="build")(build_commands.build)

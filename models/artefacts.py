@@ -32,6 +32,7 @@ from catalog.store import Catalog
 from models.embedding.convert import convert, sha256_file
 from models.embedding.encoder import Encoder, Precision, load_encoder
 from models.search.dense import DenseIndex, procedure_passage
+from models.search.lexical import build_lexical_index
 
 MANIFEST_FILE = "manifest.json"
 ENCODER_DIR = "encoder"
@@ -55,6 +56,7 @@ def build_dense_index(catalog: Catalog, out_dir: Path, encoder: Encoder) -> None
 # name → step; each writes into `<artefacts_dir>/<catalog.version>/<name>/`. Order is build order.
 BUILD_STEPS: dict[str, BuildStep] = {
     "dense": build_dense_index,
+    "lexical": build_lexical_index,
 }
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 
@@ -61,7 +62,7 @@ class LexicalWeights(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     fields: dict[str, float] = {"title": 1.0, "field": 0.25, "results": 0.1, "documents": 0.0}
-    streams: dict[str, float] = {"exact_uni": 0.5, "exact_bi": 1.0, "folded_uni": 0.5, "folded_bi": 1.0}
+    streams: dict[str, float] = {"exact_uni": 1.0, "exact_bi": 1.0, "folded_uni": 0.5, "folded_bi": 1.0}
     groups: dict[str, float] = {"typed": 1.0, "expansion": 0.8, "correction": 0.6}
 
 
@@ -70,9 +71,13 @@ def bigrams(syllables: Sequence[str]) -> list[str]:
     return [f"{a}_{b}" for a, b in pairwise(syllables)]
 
 
+# Syllables repeat endlessly across a catalog: fold each distinct one once.
+_fold_syllable = lru_cache(maxsize=262144)(fold_diacritics)
+
+
 def stream_tokens(syllables: Sequence[str]) -> dict[str, list[str]]:
     """The four token streams of a sequence of canonical syllables."""
-    folded = [fold_diacritics(s) for s in syllables]
+    folded = [_fold_syllable(s) for s in syllables]
     return {
         "exact_uni": [s for s in syllables if s not in VIETNAMESE_STOPWORDS],
         "exact_bi": bigrams(syllables),
@@ -178,7 +183,7 @@ class LexicalIndex:
         spelling confusions) that form a known bigram; an unknown syllable by its known variants, or
         else by the vocabulary syllables one edit away.
         """
-        folded = [fold_diacritics(s) for s in syllables]
+        folded = [_fold_syllable(s) for s in syllables]
         unigrams: list[str] = []
         for syllable in folded:
             if syllable in self.folded_unigrams or not syllable.isalpha() or len(syllable) < 2:
@@ -220,3 +225,8 @@ class LexicalIndex:
                         if known:
                             total += (group_weight * stream_weight * field_weight) * index.get_scores(known)
         return total
+
+
+def build_lexical_index(catalog: Iterable[Procedure], out_dir: Path, encoder: object = None) -> None:
+    """Artefact build step: index a catalog and save it into `out_dir` (the encoder is not used)."""
+    LexicalIndex.build(catalog).save(out_dir)

@@ -24,7 +24,10 @@ from models.text.spelling import ONSET_CONFUSIONS, split_syllable
 _PARENTHESES = re.compile(r"\([^)]*\)")
 _PREFIX = re.compile(r"^\s*thủ tục:?\s*", re.IGNORECASE)
 _TONES = ("\u0300", "\u0301", "\u0303", "\u0309", "\u0323")
-STYLES = ("title", "keyword", "no_diacritics", "typo", "acronym")
+STYLES = ("title", "keyword", "no_diacritics", "typo", "acronym", "spoken")
+# How spoken requests wrap the words of a title (the filler of questions at a counter).
+_OPENINGS = ("cho em hỏi", "tôi muốn", "mình cần", "làm sao để", "xin hỏi thủ tục", "tôi cần làm", "muốn")
+_CLOSINGS = ("thì làm thế nào", "ở đâu", "cần giấy tờ gì", "mất bao lâu", "như thế nào ạ", "")
 
 
 def core_title(title: str) -> str:
@@ -99,6 +102,10 @@ def synthetic_queries(
                 for i in rng.sample(range(len(words)), k=min(2, len(words))):
                     words[i] = _misspell(words[i], rng)
                 text = " ".join(words)
+            elif style == "spoken":
+                spoken = _acronymise(core, contractions, rng) or core
+                words = spoken.split()[: rng.randint(3, 9)]
+                text = " ".join([rng.choice(_OPENINGS), *words, rng.choice(_CLOSINGS)]).strip()
             else:
                 acronymised = _acronymise(core, contractions, rng)
                 if acronymised is None:

@@ -1,0 +1,245 @@
+"""The procedure search engine the CLI and the service call.
+
+Order of results: a procedure whose code the query names, then procedures whose title the query
+repeats (accented, then folded), then the query-type aware fusion of lexical and dense scores.
+Repeated queries are answered from a small LRU cache.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import OrderedDict
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, Protocol
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from catalog.schema import Level, Procedure
+from catalog.store import Catalog
+from models.search.fusion import FusionWeights, fuse
+from models.search.lexical import LexicalIndex, LexicalWeights
+from models.search.query import AnalysedQuery, analyse_query, lexical_query
+from models.search.synthetic import core_title
+from models.text.lexicon import Lexicon, default_lexicon
+from models.text.normalize import fold_diacritics
+from models.text.stopwords import ENGLISH_STOPWORDS
+
+if TYPE_CHECKING:
+    from models.embedding.encoder import Encoder, Precision
+    from models.search.dense import DenseIndex
+
+MAX_QUERY_CHARS = 2000
+DEFAULT_LIMIT = 10
+MAX_LIMIT = 200
+CACHE_SIZE = 1024
+_SPACES = re.compile(r"\s+")
+# Dense candidates scored per query; the rest count 0 (fusion only looks at the head anyway).
+DENSE_DEPTH = 100
+# Exact matches sit above every fused score (which lies in [0, 1]).
+_CODE_SCORE = 3.0
+_TITLE_SCORE = 2.0
+_FOLDED_TITLE_SCORE = 1.5
+
+
+class InvalidQueryError(ValueError):
+    """A query that cannot be searched; the message says why, in words a person can act on."""
+
+
+class SearchFilters(BaseModel):
+    """Facts a hit must have; None means any."""
+
+    model_config = ConfigDict(frozen=True)
+
+    field: str | None = None
+    level: Level | None = None
+    fully_online: bool | None = None
+
+    def accepts(self, procedure: Procedure) -> bool:
+        return (
+            (self.field is None or procedure.field == self.field)
+            and (self.level is None or self.level in procedure.levels)
+            and (self.fully_online is None or procedure.fully_online == self.fully_online)
+        )
+
+
+class SearchHit(BaseModel):
+    """One search result."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    title: str
+    score: float
+    field: str | None = None
+    match: Literal["code", "title", "search"] = "search"
+
+
+class DenseScorer(Protocol):
+    """Anything that scores every procedure (in a given code order) against a query text."""
+
+    codes: list[str]
+
+    def scores(self, text: str) -> np.ndarray: ...
+
+
+class EncodedDense:
+    """Dense scores of every procedure: the e5 query vector against the FAISS passage index."""
+
+    def __init__(self, encoder: Encoder, index: DenseIndex, *, depth: int = DENSE_DEPTH) -> None:
+        self.encoder = encoder
+        self.index = index
+        self.codes = index.ids
+        self._position = {code: i for i, code in enumerate(self.codes)}
+        self._depth = depth
+
+    def scores(self, text: str) -> np.ndarray:
+        vector = self.encoder.encode_queries([text])[0]
+        scores = np.zeros(len(self.codes), dtype=np.float32)
+        for code, score in self.index.search(vector, self._depth):
+            scores[self._position[code]] = score
+        return scores
+
+
+def clean_query(query: str) -> str:
+    """The query NFC-normalised with whitespace collapsed; `InvalidQueryError` when unusable."""
+    if not isinstance(query, str):
+        raise InvalidQueryError("the query must be text")
+    if len(query) > MAX_QUERY_CHARS:
+        raise InvalidQueryError(f"the query is longer than {MAX_QUERY_CHARS} characters")
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in query):
+        raise InvalidQueryError("the query contains control characters")
+    cleaned = _SPACES.sub(" ", unicodedata.normalize("NFC", query)).strip()
+    if not cleaned:
+        raise InvalidQueryError("the query is empty")
+    return cleaned
+
+
+class SearchEngine:
+    """Search over one catalog: exact code and title matches first, then fused lexical + dense."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        *,
+        lexical: LexicalIndex | None = None,
+        dense: DenseScorer | None = None,
+        lexicon: Lexicon | None = None,
+        lexical_weights: LexicalWeights | None = None,
+        fusion_weights: FusionWeights | None = None,
+        cache_size: int = CACHE_SIZE,
+    ) -> None:
+        self.catalog = catalog
+        self.lexicon = lexicon or default_lexicon()
+        self.lexical = lexical or LexicalIndex.build(catalog, lexicon=self.lexicon, progress=False)
+        self.codes = self.lexical.codes
+        self._procedures = [catalog.get_or_raise(code=code) for code in self.codes]
+        self._position = {code: i for i, code in enumerate(self.codes)}
+        self.dense = dense
+        self._dense_order: np.ndarray | None = None
+        if dense is not None and dense.codes != self.codes:
+            position = {code: i for i, code in enumerate(dense.codes)}
+            self._dense_order = np.array([position[code] for code in self.codes])
+        self.lexical_weights = lexical_weights or LexicalWeights()
+        self.fusion_weights = fusion_weights or FusionWeights()
+        self._english_vocabulary = self.lexicon.english_vocabulary() - ENGLISH_STOPWORDS
+        self._by_core_title: dict[str, list[int]] = {}
+        self._by_folded_title: dict[str, list[int]] = {}
+        for i, procedure in enumerate(self._procedures):
+            core = core_title(procedure.title)
+            self._by_core_title.setdefault(core, []).append(i)
+            self._by_folded_title.setdefault(fold_diacritics(core), []).append(i)
+        self._cache: OrderedDict[tuple[str, int, SearchFilters | None], list[SearchHit]] = OrderedDict()
+        self._cache_size = cache_size
+
+    @classmethod
+    def from_artefacts(
+        cls, catalog: Catalog, artefacts_dir: Path, *, precision: Precision = "int8", **options: object
+    ) -> SearchEngine:
+        """An engine on the built lexical and dense indexes of this catalog version.
+
+        int8 query encoding by default: it halves the latency of the query path (see
+        `benchmarks/search_latency.py`) at no measurable cost to ranking quality.
+        """
+        from models.artefacts import load_artefacts
+
+        artefacts = load_artefacts(catalog, artefacts_dir, steps=["lexical", "dense"])
+        lexical = LexicalIndex.load(artefacts.step_dir("lexical"))
+        dense = EncodedDense(artefacts.load_encoder(precision=precision), artefacts.load_dense_index())
+        return cls(catalog, lexical=lexical, dense=dense, **options)  # type: ignore[arg-type]
+
+    def analyse(self, query: str) -> AnalysedQuery:
+        """How the engine reads a query (kind, syllables, lexicon terms)."""
+        return analyse_query(clean_query(query), self.lexicon, self._english_vocabulary)
+
+    def scores(self, analysed: AnalysedQuery) -> np.ndarray:
+        """Fused score of every procedure (aligned with `codes`), exact matches not included."""
+        lexical = self.lexical.scores(lexical_query(analysed, self.lexical), self.lexical_weights)
+        dense = None
+        if self.dense is not None:
+            dense = self.dense.scores(analysed.dense_text())
+            if self._dense_order is not None:
+                dense = dense[self._dense_order]
+        return fuse(lexical, dense, analysed.kind, self.fusion_weights)
+
+    def _exact_matches(self, analysed: AnalysedQuery) -> dict[int, tuple[float, str]]:
+        found: dict[int, tuple[float, str]] = {}
+        for code in analysed.codes:
+            if code in self._position:
+                found[self._position[code]] = (_CODE_SCORE, "code")
+        core = core_title(analysed.text)
+        for i in self._by_core_title.get(core, []):
+            found.setdefault(i, (_TITLE_SCORE, "title"))
+        if not analysed.accented:
+            for i in self._by_folded_title.get(fold_diacritics(core), []):
+                found.setdefault(i, (_FOLDED_TITLE_SCORE, "title"))
+        return found
+
+    def search(
+        self, query: str, *, limit: int = DEFAULT_LIMIT, filters: SearchFilters | None = None
+    ) -> list[SearchHit]:
+        """The best `limit` procedures for a query; `InvalidQueryError` for an unusable query."""
+        cleaned = clean_query(query)
+        limit = max(1, min(int(limit), MAX_LIMIT))
+        key = (cleaned, limit, filters)
+        cached = self._cache.get(key)
+        if cached is not None:
+            self._cache.move_to_end(key)
+            return list(cached)
+        hits = self._search(cleaned, limit, filters)
+        self._cache[key] = hits
+        if len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        return list(hits)
+
+    def _search(self, cleaned: str, limit: int, filters: SearchFilters | None) -> list[SearchHit]:
+        analysed = analyse_query(cleaned, self.lexicon, self._english_vocabulary)
+        if not analysed.syllables:
+            return []
+        fused = self.scores(analysed)
+        exact = self._exact_matches(analysed)
+        for i, (boost, _) in exact.items():
+            fused[i] += boost
+        order = np.argsort(-fused, kind="stable")
+        hits: list[SearchHit] = []
+        for i in order:
+            if fused[i] <= 0 or len(hits) >= limit:
+                break
+            procedure = self._procedures[i]
+            if filters is not None and not filters.accepts(procedure):
+                continue
+            hits.append(
+                SearchHit(
+                    code=procedure.code,
+                    title=procedure.title,
+                    score=round(float(fused[i]), 6),
+                    field=procedure.field,
+                    match=exact[i][1] if i in exact else "search",
+                )
+            )
+        return hits
+
+    def cache_clear(self) -> None:
+        """Forget cached answers (benchmarks measure cold queries this way)."""
+        self._cache.clear()

@@ -45,6 +45,13 @@ def serve(
     from service.settings import get_settings
 
     settings = get_settings()
+    if workers > 1 and not settings.redis_url:
+        typer.secho(
+            "warning: several workers without TTHC_REDIS_URL keep separate counters, events and caches;"
+            " set TTHC_REDIS_URL to share them",
+            err=True,
+            fg=typer.colors.YELLOW,
+        )
     uvicorn.run(
         "service.main:app",
         host=host or settings.host,

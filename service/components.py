@@ -60,14 +60,22 @@ def load_components(settings: Settings) -> Components:
 
 
 def _load_search(components: Components, settings: Settings) -> None:
+    """The full engine on built artefacts; lexical-only, reported as degraded, when they are missing.
+
+    Artefacts are never built here: a build takes minutes and every worker would start one. A
+    missing build is logged with the command that makes it (`tthc build`).
+    """
     engine = _module("models.search.engine")
     if engine is None:
         components.unavailable["search"] = "models/search/engine.py is not in this build"
         return
-    components.search = engine.SearchEngine(components.catalog)
-    components.degraded["search"] = (
-        "dense index not loaded (no artefact loader in this build): lexical search only"
-    )
+    from models.artefacts import ArtefactsError
+
+    try:
+        components.search = engine.SearchEngine.from_artefacts(components.catalog, settings.artefacts_dir)
+    except ArtefactsError as exc:
+        components.search = engine.SearchEngine(components.catalog)
+        components.degraded["search"] = f"lexical search only: {exc}"
 
 
 def _load_events(components: Components, settings: Settings) -> None:
@@ -79,14 +87,14 @@ def _load_events(components: Components, settings: Settings) -> None:
 
 
 def _load_suggester(components: Components, settings: Settings) -> None:
-    suggester = _module("models.recommend.suggester")
-    if suggester is None:
+    build = _module("models.recommend.build")
+    if build is None:
         components.unavailable["suggestions"] = "models/recommend is not in this build"
         return
     if components.events is None:
         components.unavailable["suggestions"] = "needs the event catalog, which is not loaded"
         return
-    components.suggester = suggester.RelatedSuggester.build(components.catalog, components.events)
+    components.suggester = build.build_related_suggester(components.catalog, events=components.events)
 
 
 def _load_business(components: Components, settings: Settings) -> None:

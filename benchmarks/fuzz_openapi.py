@@ -1,0 +1,81 @@
+"""Fuzz every operation of the service's OpenAPI schema with schemathesis: no answer may be a 5xx.
+
+Starts the service (`tthc serve`, in-process store, rate limit off so the fuzzer is not throttled)
+on 127.0.0.1 and runs `schemathesis run` against its `/openapi.json` with the
+`not_a_server_error` check: examples from the schema, boundary cases and random (also invalid)
+inputs for every path, query parameter and body. Exit status is schemathesis's own.
+
+    .venv/bin/python benchmarks/fuzz_openapi.py [--max-examples 60] [--max-time 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))  # the port helper lives with the tests, not in the package
+
+from tests.service.redis_server import free_port  # noqa: E402
+
+
+def main(args: argparse.Namespace) -> int:
+    port = free_port()
+    env = {"TTHC_RATE_LIMIT_PER_SECOND": "0", "TTHC_LOG_LEVEL": "warning", "PATH": "/usr/bin:/bin"}
+    started = time.perf_counter()
+    service = subprocess.Popen(
+        [str(REPO / ".venv/bin/tthc"), "serve", "--port", str(port)],
+        cwd=REPO,
+        env=env,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        while True:
+            try:
+                if httpx.get(base + "/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if service.poll() is not None or time.perf_counter() - started > 300:
+                print("the service did not start", file=sys.stderr)
+                return 2
+            time.sleep(0.2)
+        print(
+            f"service ready in {time.perf_counter() - started:.1f} s; fuzzing {base}/openapi.json", flush=True
+        )
+        return subprocess.call(
+            [
+                str(REPO / ".venv/bin/schemathesis"),
+                "run",
+                f"{base}/openapi.json",
+                "--checks",
+                "not_a_server_error",
+                "--phases",
+                "examples,coverage,fuzzing",
+                "--max-examples",
+                str(args.max_examples),
+                "--max-time",
+                str(args.max_time),
+                "--workers",
+                "2",
+                "--suppress-health-check",
+                "all",
+            ],
+            cwd=REPO,
+        )
+    finally:
+        service.terminate()
+        service.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--max-examples", type=int, default=60, help="generated cases per operation")
+    parser.add_argument("--max-time", type=int, default=300, help="time budget in seconds")
+    sys.exit(main(parser.parse_args()))

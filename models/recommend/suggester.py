@@ -99,9 +99,16 @@ class RelatedSuggester:
         variants: VariantIndex,
         covered_by_joint: Mapping[str, set[str]],
         payroll_codes: set[str],
+        *,
+        max_edges: int = 80,
     ) -> None:
         self.catalog = catalog
-        self._edges = edges
+        # Only the strongest edges per code matter for a top 10; bounding them bounds latency.
+        self._edges = {
+            code: sorted(found, key=lambda e: -e.weight)[:max_edges] for code, found in edges.items()
+        }
+        self._foreign = {p.code for p in catalog if is_foreign_element(p)}
+        self._border = {p.code for p in catalog if is_border_area(p)}
         self._variants = variants
         self._covered = covered_by_joint
         self._payroll = payroll_codes
@@ -187,16 +194,14 @@ class RelatedSuggester:
         foreign_ok = (
             profile.is_foreigner
             or mentions_foreign_element(profile.situation)
-            or any(is_foreign_element(p) for p in filed)
+            or any(p.code in self._foreign for p in filed)
         )
-        border_ok = any(is_border_area(p) for p in filed)
+        border_ok = any(p.code in self._border for p in filed)
         ranked: list[tuple[float, str, _Candidate]] = []
         for code, candidate in candidates.items():
+            if (not foreign_ok and code in self._foreign) or (not border_ok and code in self._border):
+                continue
             procedure = self.catalog.get_or_raise(code=code)
-            if not foreign_ok and is_foreign_element(procedure):
-                continue
-            if not border_ok and is_border_area(procedure):
-                continue
             score = self._blend(candidate) * self._profile_factor(procedure, candidate, profile)
             ranked.append((score, code, candidate))
         ranked.sort(key=lambda item: (-item[0], item[1]))

@@ -22,7 +22,8 @@ _NUMBER_BODY = r"\d{1,4}(?:\.\d+)?[a-z]?/(?:\d{4}(?:/(?=[A-ZĐ]))?|(?=[A-ZĐ]))"
 _NUMBER_START = re.compile(r"(?:(?<![\d/])(?<!\d\.)|(?<=[^\d/](?:19|20)\d\d))" + _NUMBER_BODY)
 _NUMBER_GLUED = re.compile(_NUMBER_BODY)
 _ISSUER_CHARS = re.compile(r"[\w\-]*")
-_SPACED_HYPHEN = re.compile(r"(?<=/[A-ZĐ]{2})- (?=[A-ZĐ]{2})")  # "165/2024/NĐ- CP", not "NĐ-CP- Luật"
+# "165/2024/NĐ- CP", "21/2008/TTLT- BQP-...", but not a dash after a whole number ("NĐ-CP- Luật").
+_SPACED_HYPHEN = re.compile(r"(/\d{4}/[A-ZĐ]{2,6})- (?=[A-ZĐ]{2})")
 _DOC_TYPES = (
     r"(?:Bộ luật|Luật|Pháp lệnh|Nghị định|Nghị quyết|Thông tư liên tịch|Thông tư|Quyết định|Chỉ thị|Lệnh)"
 )
@@ -136,7 +137,7 @@ def parse_legal_basis(text: str) -> list[LegalBasis]:
     text = clean_text(text)
     if not has_legal_basis(text):
         return []
-    body = _SPACED_HYPHEN.sub("-", text.removeprefix(HEADER))
+    body = _SPACED_HYPHEN.sub(r"\1-", text.removeprefix(HEADER))
     rows: list[tuple[str | None, str]] = []
     position = 0
     for start, end in _row_ends(body) if text.startswith(HEADER) else []:

@@ -147,7 +147,7 @@ def import_portal_crawl(
     directory: Path, *, imported_on: date, report: ImportReport, progress: bool = True
 ) -> Iterator[Procedure]:
     """Yield the procedures of a crawl directory; bad records go to `report.failed`, never raise."""
-    source = SourceReport(kind=KIND, path=directory.name)
+    source = SourceReport(kind=KIND, path=str(directory))
     report.sources.append(source)
     for path in tqdm(crawl_files(directory), desc=f"portal crawl {directory.name}", disable=not progress):
         source.records += 1

@@ -186,7 +186,7 @@ def import_structured_export(
     directory: Path, *, imported_on: date, report: ImportReport, progress: bool = True
 ) -> Iterator[Procedure]:
     """Yield the procedures of an export directory; bad records go to `report.failed`."""
-    source = SourceReport(kind=KIND, path=directory.name)
+    source = SourceReport(kind=KIND, path=str(directory))
     report.sources.append(source)
     files = sorted(directory.glob("*.json"))
     for path in tqdm(files, desc=f"structured export {directory.name}", disable=not progress):

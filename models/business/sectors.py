@@ -55,6 +55,9 @@ class Sector(BaseModel):
     trade: bool = False
     value_added_vat: bool = False
     agricultural_products: bool = False
+    # Phrases that contain a keyword but name another trade ("vật liệu xây dựng" is retail, not
+    # construction); they are blanked before this sector's keywords are looked up.
+    excludes: tuple[str, ...] = ()
 
 
 class SectorTable(BaseModel):
@@ -109,6 +112,20 @@ class ActivityText:
     def first_mention(self, keywords: Sequence[str]) -> str | None:
         return next((keyword for keyword in keywords if self.mentions(keyword)), None)
 
+    def without(self, phrases: Sequence[str]) -> ActivityText:
+        """The same text with these phrases blanked out."""
+        if not phrases:
+            return self
+        text = self._text
+        for phrase in phrases:
+            accented, folded = _keyword_forms(phrase)
+            needle = folded if self.folded_mode else accented
+            if needle is not None:
+                text = text.replace(needle, " | ")
+        blanked = ActivityText("")
+        blanked.folded_mode, blanked._text = self.folded_mode, text
+        return blanked
+
 
 SectorFallback = Callable[[str, Sequence[Sector]], list[SectorMatch]]
 
@@ -128,7 +145,7 @@ def match_sectors(
         if vsic and (division := next((d for d in sector.vsic if vsic.startswith(d)), None)):
             matches.append(SectorMatch(sector=sector, evidence=f"mã VSIC {vsic} thuộc nhóm {division}"))
             continue
-        if keyword := text.first_mention(sector.keywords):
+        if keyword := text.without(sector.excludes).first_mention(sector.keywords):
             matches.append(SectorMatch(sector=sector, evidence=f"hoạt động có từ “{keyword}”"))
     if not matches and fallback is not None:
         matches = fallback(activity, table.sectors)

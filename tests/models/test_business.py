@@ -192,6 +192,7 @@ def test_sector_matching_with_and_without_diacritics() -> None:
     assert [m.sector.id for m in match_sectors("quan ca phe")] == ["food_beverage"]
     assert "health" not in [m.sector.id for m in match_sectors("ban hang duoc giam gia")]
     assert [m.sector.id for m in match_sectors("kinh doanh", vsic="5610")] == ["food_beverage"]
+    assert [m.sector.id for m in match_sectors("bán vật liệu xây dựng")] == ["retail_trade"]
 
 
 def test_sector_fallback_only_runs_when_no_keyword_matched() -> None:

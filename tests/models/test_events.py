@@ -109,3 +109,19 @@ def test_coverage_goal_of_fully_online_local_procedures(events, catalog):
     inside = events.codes_in_events()
     local_online = [p for p in catalog if p.is_local and p.fully_online]
     assert sum(p.code in inside for p in local_online) / len(local_online) >= 0.8
+
+
+@pytest.mark.slow
+def test_events_notebook_runs_and_plots():
+    import nbformat
+    from nbclient import NotebookClient
+
+    path = Path(__file__).resolve().parents[2] / "notebooks" / "events_and_suggestions.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    NotebookClient(
+        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": path.parent}}
+    ).execute()
+    outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
+    assert any("image/png" in o.get("data", {}) for o in outputs)
+    text = "".join(o.get("text", "") for o in outputs)
+    assert "recall@10" in text and "procedures_in_events" in text

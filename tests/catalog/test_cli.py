@@ -77,3 +77,20 @@ def test_import_of_missing_source_fails_with_message(tmp_path: Path) -> None:
     assert "source not found" in result.stderr
     assert not out.exists()
     assert SHIPPED_CATALOG.exists()
+
+
+def test_import_with_official_online_list(shared_dir: Path, tmp_path: Path) -> None:
+    crawl = tmp_path / "crawl" / "bo-xay-dung"
+    crawl.mkdir(parents=True)
+    for code in ("6.003636", "1.002613"):
+        shutil.copy(Path(PORTAL_CRAWL) / "bo-xay-dung" / f"{code}.json", crawl)
+    official = tmp_path / "toan_trinh.csv"
+    official.write_text("ma_thu_tuc\n6.003636\n", encoding="utf-8")
+    out = tmp_path / "c.jsonl.gz"
+    args = ["catalog", "import", str(tmp_path / "crawl"), "--out", str(out), "--quiet"]
+    result = runner.invoke(app, [*args, "--official-online", str(official)])
+    assert result.exit_code == 0, result.output
+    flags = {p.code: (p.fully_online, p.fully_online_source) for p in load_catalog(out)}
+    assert flags == {"6.003636": (True, "official"), "1.002613": (False, "official")}
+    result = runner.invoke(app, [*args, "--official-online", str(tmp_path / "missing.csv")])
+    assert result.exit_code != 0 and "cannot read official list" in result.stderr

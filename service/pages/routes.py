@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from catalog.schema import Level, Procedure
+from catalog.schema import Level
 from service.components import Components
 from service.dependencies import ComponentsDep
 from service.errors import Problem
@@ -100,22 +100,16 @@ def _suggestions(components: Components, code: str) -> list[Any]:
     return components.suggester.suggest(codes=[code], profile=CaseProfile(), limit=8)
 
 
-def _procedure_or_404(components: Components, code: str) -> Procedure:
-    procedure = components.catalog.get(code=code)
-    if procedure is None:
-        raise Problem(
-            404,
-            "Unknown procedure",
-            f"Không có thủ tục mã {code} trong danh mục.",
-            f"No procedure with code {code} in the catalog.",
-        )
-    return procedure
+def _not_found(request: Request, code: str) -> HTMLResponse:
+    return TEMPLATES.TemplateResponse(request, "not_found.html", {"code": code[:40]}, status_code=404)
 
 
 @router.get("/thu-tuc/{code}")
 async def procedure_page(request: Request, components: ComponentsDep, code: str) -> HTMLResponse:
     """One procedure with its related procedures and life-event bundles beside it."""
-    procedure = _procedure_or_404(components, code)
+    procedure = components.catalog.get(code=code)
+    if procedure is None:
+        return _not_found(request, code)
     return TEMPLATES.TemplateResponse(
         request,
         "procedure.html",
@@ -133,7 +127,9 @@ async def procedure_page(request: Request, components: ComponentsDep, code: str)
 @router.get("/thu-tuc/{code}/in")
 async def checklist_page(request: Request, components: ComponentsDep, code: str) -> HTMLResponse:
     """A print-friendly checklist of what the citizen brings."""
-    procedure = _procedure_or_404(components, code)
+    procedure = components.catalog.get(code=code)
+    if procedure is None:
+        return _not_found(request, code)
     return TEMPLATES.TemplateResponse(request, "checklist.html", {"p": procedure})
 
 

@@ -66,6 +66,7 @@ class EventMember(_Model):
 
 class EventStep(_Model):
     name_vi: str
+    choose_one: bool = Field(default=False, description="members are mutually exclusive options")
 
 
 class LifeEvent(_Model):

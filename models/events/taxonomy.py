@@ -32,7 +32,7 @@ class Taxonomy(BaseModel):
 def _event(raw: dict) -> LifeEvent:
     steps, members = [], []
     for index, step in enumerate(raw.get("steps", [])):
-        steps.append(EventStep(name_vi=step["name_vi"]))
+        steps.append(EventStep(name_vi=step["name_vi"], choose_one=step.get("choose_one", False)))
         members.extend(EventMember(step=index, **member) for member in step.get("members", []))
     fields = {k: v for k, v in raw.items() if k != "steps"}
     return LifeEvent(steps=steps, members=members, **fields)

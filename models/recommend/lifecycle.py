@@ -76,7 +76,13 @@ def parse_title(title: str) -> ParsedTitle | None:
     words = frozenset(w for w in rest.split() if w not in _FILLER)
     if len(words) < 2:
         return None
-    return ParsedTitle(action=action, stage=stage, object_words=words, object_text=rest)
+    return ParsedTitle(action=action, stage=stage, object_words=words, object_text=_short_object(rest))
+
+
+def _short_object(rest: str) -> str:
+    """The object's head, for a readable sentence: up to 'đối với'/'trong trường hợp', ≤ 8 words."""
+    head = re.split(r" (?:đối với|trong trường hợp|trong các trường hợp|theo|do) ", rest, maxsplit=1)[0]
+    return " ".join(head.split()[:8])
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ _KIND_BY_SUFFIX = [
     (re.compile(r"/QĐ-"), "Quyết định"),
     (re.compile(r"/NQ-"), "Nghị quyết"),
 ]
+_LAW_NAME = re.compile(r"^Luật [^\d/]{2,50}$")
 _RANK = {"Luật": 0, "Nghị định": 1, "Thông tư liên tịch": 2, "Thông tư": 3, "Nghị quyết": 4, "Quyết định": 5}
 # Fee circulars and cross-cutting simplification decrees are cited by hundreds of procedures and
 # say nothing about why two of them belong together.
@@ -34,6 +35,10 @@ def cite(basis: LegalBasis) -> str | None:
     number = basis.number.strip()
     for pattern, kind in _KIND_BY_SUFFIX:
         if pattern.search(number):
+            title = (basis.title or "").strip()
+            # A law's own short name reads better than its number alone ("Luật Cư trú 68/2020/QH14").
+            if kind == "Luật" and _LAW_NAME.match(title):
+                return f"{title} {number}"
             return f"{kind} {number}"
     return None
 
@@ -123,9 +128,9 @@ def lifecycle_reason(*, action: str, object_text: str, basis: str | None) -> str
 
 def cooccurrence_reason(*, given_title: str, after_share: float, synthetic: bool) -> str:
     """Why a procedure often filed in the same cases is suggested."""
-    when = "làm tiếp sau" if after_share >= 0.5 else "làm kèm"
+    when = "làm tiếp thủ tục này sau đó" if after_share >= 0.5 else "làm kèm thủ tục này"
     source = "nhật ký hồ sơ mô phỏng" if synthetic else "nhật ký hồ sơ"
-    return f"Nhiều người nộp «{_lower_first(given_title)}» cũng {when} thủ tục này (theo {source})."
+    return f"Nhiều người nộp «{_lower_first(given_title)}» cũng {when} (theo {source})."
 
 
 def content_reason(*, field: str | None, basis: str | None, same_field: bool) -> str:

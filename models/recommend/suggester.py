@@ -100,6 +100,7 @@ class RelatedSuggester:
         covered_by_joint: Mapping[str, set[str]],
         payroll_codes: set[str],
         *,
+        exclusive_options: Mapping[str, set[str]] | None = None,
         max_edges: int = 80,
     ) -> None:
         self.catalog = catalog
@@ -112,6 +113,7 @@ class RelatedSuggester:
         self._variants = variants
         self._covered = covered_by_joint
         self._payroll = payroll_codes
+        self._exclusive = exclusive_options or {}
         self.corroboration = 0.35
 
     # ------------------------------------------------------------------ build
@@ -155,15 +157,24 @@ class RelatedSuggester:
             for part in joint.includes:
                 covered[part].add(joint.code)
         payroll = {p.code for p in procedures if any(word in p.title.lower() for word in _PAYROLL_WORDS)}
-        return cls(catalog, dict(edges), VariantIndex(procedures), dict(covered), payroll)
+        return cls(
+            catalog,
+            dict(edges),
+            VariantIndex(procedures),
+            dict(covered),
+            payroll,
+            exclusive_options=_exclusive_options(events),
+        )
 
     # ------------------------------------------------------------------ query
     def excluded_for(self, codes: Sequence[str]) -> set[str]:
-        """The filed codes, their variants and what their liên thông bundles cover."""
+        """The filed codes, their variants, the other options of a choose-one step they belong to
+        and what their liên thông bundles cover."""
         excluded = set(codes)
         for code in codes:
             excluded |= self._variants.variants_of(code)
             excluded |= self._covered.get(code, set())
+            excluded |= self._exclusive.get(code, set())
         return excluded
 
     def suggest(
@@ -256,6 +267,19 @@ class RelatedSuggester:
             texts = [procedure.title, *candidate.situations]
             factor *= 1.0 + max(overlap(profile.situation, text) for text in texts)
         return factor
+
+
+def _exclusive_options(events: EventCatalog) -> dict[str, set[str]]:
+    """Code → the other curated options of every choose-one step it is an option of."""
+    options: dict[str, set[str]] = defaultdict(set)
+    for event in events.list():
+        for index, step in enumerate(event.steps):
+            if not step.choose_one:
+                continue
+            codes = {m.code for m in event.members if m.step == index and m.source is MemberSource.CURATED}
+            for code in codes:
+                options[code] |= codes - {code}
+    return dict(options)
 
 
 # ---------------------------------------------------------------------- edge builders

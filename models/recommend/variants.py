@@ -35,9 +35,11 @@ _QUALIFIERS = [
     r"\b\d\.\d{6}\b",
 ]
 _QUALIFIER = re.compile("|".join(_QUALIFIERS))
-_FOREIGN = re.compile(
-    r"có yếu tố nước ngoài|người nước ngoài|ở nước ngoài|nước láng giềng|tổ chức nước ngoài"
-)
+# "có yếu tố nước ngoài" marks the foreign-element variant wherever it stands; a mention of
+# foreigners counts only in the title's first clause (the act itself), not in a listed sub-case.
+_FOREIGN_ACT = re.compile(r"có yếu tố nước ngoài|nước láng giềng")
+_FOREIGN_SUBJECT = re.compile(r"người nước ngoài|ở nước ngoài|tổ chức nước ngoài|cá nhân nước ngoài")
+_CLAUSE = re.compile(r"[,;/]")
 _BORDER = re.compile(r"biên giới")
 
 
@@ -54,7 +56,10 @@ def variant_key(title: str) -> str:
 
 def is_foreign_element(procedure: Procedure) -> bool:
     """The procedure is for foreigners or acts with a foreign element."""
-    return bool(_FOREIGN.search(normalize_vietnamese(procedure.title)))
+    if _FOREIGN_ACT.search(normalize_vietnamese(procedure.title)):
+        return True
+    first_clause = _CLAUSE.split(procedure.title, maxsplit=1)[0]
+    return bool(_FOREIGN_SUBJECT.search(normalize_vietnamese(first_clause)))
 
 
 def is_border_area(procedure: Procedure) -> bool:

@@ -133,7 +133,7 @@ async def checklist_page(request: Request, components: ComponentsDep, code: str)
     return TEMPLATES.TemplateResponse(request, "checklist.html", {"p": procedure})
 
 
-@router.get("/kpi")
+@router.get("/dashboard")
 async def kpi_page(request: Request, components: ComponentsDep) -> HTMLResponse:
     """Progress against the city's targets, from the catalog and the live counters."""
     report = await build_report(request, components)

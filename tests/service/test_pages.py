@@ -48,7 +48,7 @@ def test_checklist_is_printable(client: TestClient) -> None:
 
 def test_dashboard_shows_every_target(client: TestClient) -> None:
     kpi = client.get("/v1/kpi").json()
-    page = client.get("/kpi").text
+    page = client.get("/dashboard").text
     for target in kpi["targets"]:
         assert f'id="kpi-{target["id"]}"' in page
         assert f"{target['numerator']} / {target['denominator']}" in page

@@ -42,6 +42,7 @@ def serve(
     """Start the HTTP service on the configured catalog."""
     import uvicorn
 
+    from service.logs import uvicorn_log_config
     from service.settings import get_settings
 
     settings = get_settings()
@@ -58,6 +59,7 @@ def serve(
         port=port or settings.port,
         workers=workers,
         log_level=settings.log_level,
+        log_config=uvicorn_log_config(settings.log_level),
     )
 
 

@@ -7,15 +7,30 @@ from typing import Annotated
 
 import typer
 
+from catalog.store import Catalog
 from cli.options import CatalogOption, fail, open_catalog
+from models.artefacts import ArtefactsError, load_artefacts
 from models.events import EventCatalog, EventKind, MemberSource, TaxonomyError, UnknownEventError
+from service.settings import get_settings
 
 app = typer.Typer(help="Life and business events (bundles of procedures).", invoke_without_command=True)
 
 
-def _open(catalog) -> EventCatalog:
+def _open(procedures: Catalog) -> EventCatalog:
+    """Events from the built artefacts when present (e5-assisted assignment), else built here."""
+    from models.events.artefacts import load_event_artefacts
+
     try:
-        return EventCatalog.build(open_catalog(catalog))
+        step_dir = load_artefacts(procedures, get_settings().artefacts_dir, steps=["events"]).step_dir(
+            "events"
+        )
+        events, _ = load_event_artefacts(step_dir)
+        if events.assignments.catalog_version == procedures.version:
+            return events
+    except (ArtefactsError, OSError, ValueError):
+        pass
+    try:
+        return EventCatalog.build(procedures)
     except TaxonomyError as exc:
         fail(str(exc))
 
@@ -33,7 +48,7 @@ def events(
     if ctx.invoked_subcommand is not None:
         ctx.obj = catalog
         return
-    chosen = _open(catalog).list(kind=kind)
+    chosen = _open(open_catalog(catalog)).list(kind=kind)
     if as_json:
         rows = [{"id": e.id, "name": e.name_vi, "kind": e.kind.value, "codes": e.codes()} for e in chosen]
         typer.echo(json.dumps(rows, ensure_ascii=False))
@@ -45,18 +60,17 @@ def events(
 
 @app.command("show")
 def show(
+    ctx: typer.Context,
     event_id: Annotated[str, typer.Argument(help="Event id, e.g. having-a-baby.")],
     catalog: CatalogOption = None,
 ) -> None:
     """One event: its steps and members, curated first, with situations and model confidence."""
-    catalog_path = catalog or typer.get_current_context().obj
+    catalog_path = catalog or ctx.obj
     procedures = open_catalog(catalog_path)
     try:
-        event = EventCatalog.build(procedures).get_or_raise(event_id=event_id)
+        event = _open(procedures).get_or_raise(event_id=event_id)
     except UnknownEventError as exc:
         fail(f"{exc}; list them with `tthc events`")
-    except TaxonomyError as exc:
-        fail(str(exc))
     typer.echo(f"{event.name_vi} / {event.name_en} ({event.kind.value})")
     typer.echo(event.description)
     if event.legal_basis:

@@ -12,7 +12,8 @@ from pydantic import ValidationError
 from catalog.store import UnknownProcedureError
 from cli.options import CatalogOption, fail, open_catalog
 from models.events import TaxonomyError
-from models.recommend import CaseProfile, RelatedSuggester, build_related_suggester
+from models.recommend import CaseProfile, RelatedSuggester, events_and_suggester
+from service.settings import get_settings
 
 LIMIT = 10
 
@@ -65,7 +66,7 @@ def suggest(
     if jsonl == bool(codes):
         fail("give either procedure CODES or --jsonl (e.g. tthc suggest 1.001193)")
     try:
-        suggester = build_related_suggester(open_catalog(catalog))
+        _, suggester, _ = events_and_suggester(open_catalog(catalog), get_settings().artefacts_dir)
     except TaxonomyError as exc:
         fail(str(exc))
     if jsonl:

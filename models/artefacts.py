@@ -31,6 +31,7 @@ from tqdm import tqdm
 from catalog.store import Catalog
 from models.embedding.convert import convert, sha256_file
 from models.embedding.encoder import Encoder, Precision, load_encoder
+from models.events.artefacts import build_event_artefacts
 from models.search.dense import DenseIndex, procedure_passage
 from models.search.lexical import build_lexical_index
 
@@ -57,6 +58,7 @@ def build_dense_index(catalog: Catalog, out_dir: Path, encoder: Encoder) -> None
 BUILD_STEPS: dict[str, BuildStep] = {
     "dense": build_dense_index,
     "lexical": build_lexical_index,
+    "events": build_event_artefacts,  # after "dense": reads its index
 }
 
 

@@ -1,6 +1,6 @@
 """Related-service suggestions: curated event links, lifecycle, co-occurrence and content neighbours."""
 
-from models.recommend.build import build_related_suggester
+from models.recommend.build import build_related_suggester, events_and_suggester
 from models.recommend.cooccurrence import CooccurrenceModel, DossierLog, synthetic_dossier_logs
 from models.recommend.schema import CaseProfile, Relation, Suggestion
 from models.recommend.suggester import RelatedSuggester, SignalWeights
@@ -16,6 +16,7 @@ __all__ = [
     "Suggestion",
     "VariantIndex",
     "build_related_suggester",
+    "events_and_suggester",
     "synthetic_dossier_logs",
     "variant_key",
 ]

@@ -120,7 +120,9 @@ def lifecycle_links(
                 common = len(given.object_words & candidate.object_words)
                 shorter = min(len(given.object_words), len(candidate.object_words))
                 longer = max(len(given.object_words), len(candidate.object_words))
-                if common / shorter < min_overlap:
+                # the shorter object must sit inside the longer, and be most of it: "giấy phép lái
+                # xe" is not "giấy phép sát hạch cho trung tâm sát hạch lái xe"
+                if common / shorter < min_overlap or common / longer < 0.5:
                     continue
                 strength = round((common / shorter) * (0.5 + 0.5 * common / longer), 3)
                 links[code].append(LifecycleLink(other, candidate.action, candidate.object_text, strength))

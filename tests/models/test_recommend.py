@@ -117,3 +117,44 @@ def test_related_dev_targets(suggester):
     assert report.recall_at_k >= 0.70
     assert report.hit_rate >= 0.90
     assert report.forbidden_share == 0.0
+
+
+def test_suggest_cli_batch_answers_every_line(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    lines = "\n".join(
+        [
+            json.dumps({"id": "a", "codes": ["1.000656"], "profile": {"kind": "person", "unknown": 1}}),
+            json.dumps({"id": "b", "codes": ["9.999999"]}),
+            "not json",
+            json.dumps({"id": "c", "codes": []}),
+        ]
+    )
+    result = CliRunner().invoke(app, ["suggest", "--jsonl"], input=lines)
+    assert result.exit_code == 0
+    out = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert [o.get("id") for o in out] == ["a", "b", None, "c"]
+    assert len(out[0]["results"]) == 10
+    assert set(out[0]["results"][0]) == {"code", "title", "reason", "relation"}
+    assert "error" in out[1] and "error" in out[2] and "error" in out[3]
+
+
+def test_events_cli_json_and_unknown_event():
+    import json
+
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    runner = CliRunner()
+    listed = runner.invoke(app, ["events", "--json"])
+    assert listed.exit_code == 0
+    rows = json.loads(listed.stdout[listed.stdout.index("[") :])
+    assert {"id", "name", "kind", "codes"} == set(rows[0])
+    assert {r["kind"] for r in rows} == {"life", "business"}
+    missing = runner.invoke(app, ["events", "show", "no-such-event"])
+    assert missing.exit_code != 0 and "no event" in missing.output

@@ -11,6 +11,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 from service.components import Components, load_components
 from service.errors import install_error_handlers
@@ -62,7 +63,8 @@ def create_app(settings: Settings | None = None, *, components: Components | Non
         finally:
             await app.state.store.close()
 
-    app = FastAPI(
+    # Swagger UI and ReDoc served from the package's own files: the service must work offline.
+    app = FastAPIOffline(
         title="Hà Nội — tra cứu và gợi ý thủ tục hành chính",
         description=DESCRIPTION,
         version="0.1.0",

@@ -16,7 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from service.errors import Problem, problem_response
 
 # Paths a probe or a browser fetches often; never throttled.
-UNLIMITED_PREFIXES = ("/healthz", "/readyz", "/metrics", "/static/")
+UNLIMITED_PREFIXES = ("/healthz", "/readyz", "/metrics", "/static/", "/static-offline-docs/")
 MAX_TRACKED_CLIENTS = 50_000
 
 

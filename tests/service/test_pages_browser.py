@@ -129,3 +129,18 @@ def test_dashboard_renders_live_numbers(browser, base_url: str) -> None:
     assert f"Từ chối: {expected['feedback']['declined']}" in summary
     assert page.locator("#decline-reasons svg rect").count() == len(expected["feedback"]["decline_reasons"])
     page.close()
+
+
+def test_api_docs_render_offline(browser, base_url: str) -> None:
+    """Swagger UI comes from the service itself (no CDN), and lists the /v1 operations."""
+    page = browser.new_page()
+    outside: list[str] = []
+    page.on(
+        "request", lambda request: None if request.url.startswith(base_url) else outside.append(request.url)
+    )
+    page.goto(base_url + "/docs")
+    page.locator(".opblock").first.wait_for(timeout=15_000)
+    summaries = " ".join(page.locator(".opblock-summary-path").all_inner_texts())
+    assert "/v1/search" in summaries and "/v1/cases/suggestions" in summaries
+    assert outside == []
+    page.close()

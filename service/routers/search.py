@@ -45,7 +45,8 @@ def run_search(
         raise Problem(
             422,
             "Invalid query",
-            f"Câu tìm kiếm không dùng được ({exc}). Hãy nhập vài từ mô tả thủ tục, hoặc mã (1.001193).",
+            "Câu tìm kiếm không dùng được (rỗng, quá dài hoặc có ký tự điều khiển). "
+            "Hãy nhập vài từ mô tả thủ tục, hoặc mã (1.001193).",
             f"The query cannot be used ({exc}). Type a few words describing the procedure, or a code.",
         ) from exc
     results = []

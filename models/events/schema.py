@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -78,6 +79,9 @@ class LifeEvent(_Model):
     kind: EventKind
     description: str
     legal_basis: str | None = None
+    applies_when: Literal["has_employees"] | None = Field(
+        default=None, description="a profile flag that brings this event into any case of its holder"
+    )
     steps: list[EventStep]
     members: list[EventMember]
 

@@ -140,3 +140,11 @@ def content_reason(*, field: str | None, basis: str | None, same_field: bool) ->
     if same_field and field:
         return f"Thủ tục này cùng lĩnh vực {_lower_first(field)} và có nội dung gần với việc bạn đang làm."
     return "Thủ tục này có nội dung gần với việc bạn đang làm, nên kiểm tra xem bạn có cần không."
+
+
+def profile_event_reason(*, event_name: str, step: str, basis: str | None) -> str:
+    """Why a procedure of an event the profile brings in (e.g. having employees) is suggested."""
+    return (
+        f"Vì bạn có người lao động, việc «{_lower_first(event_name)}» cũng áp dụng, "
+        f"bắt đầu từ bước «{_lower_first(step)}»{_basis_clause(basis)}."
+    )

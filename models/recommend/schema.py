@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from catalog.schema import clean_text
 
@@ -26,7 +26,12 @@ _VIETNAMESE = {"vn", "vietnam", "việt nam", "vietnamese"}
 
 
 class CaseProfile(BaseModel):
-    """Who is filing and in what situation; every key optional, unknown keys ignored."""
+    """Who is filing and in what situation; every key optional, unknown keys ignored.
+
+    Ignored means they never fail a request: their text values still join `notes`, the words the
+    situation matching reads ("revenue": "trên 1 tỷ đồng/năm" says something about a household
+    business), and a numeric `employees` sets `has_employees`.
+    """
 
     model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
 
@@ -37,6 +42,32 @@ class CaseProfile(BaseModel):
     age_group: str | None = None
     has_employees: bool | None = None
     nationality: str | None = None
+    notes: str | None = Field(default=None, description="text of keys this model does not name")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _collect_unknown(cls, data: object) -> object:
+        if not isinstance(data, dict):
+            return data
+        known = set(cls.model_fields) | {"kind"}
+        data = dict(data)
+        employees = data.get("employees")
+        if (
+            data.get("has_employees") is None
+            and isinstance(employees, int)
+            and not isinstance(employees, bool)
+        ):
+            data["has_employees"] = employees > 0
+        texts = [v for k, v in data.items() if k not in known and isinstance(v, str) and v.strip()]
+        if texts and not data.get("notes"):
+            data["notes"] = "; ".join(texts)
+        return data
+
+    @property
+    def context(self) -> str | None:
+        """Situation and notes together: every free text the case gave."""
+        parts = [p for p in (self.situation, self.notes) if p]
+        return ". ".join(parts) or None
 
     @field_validator("applicant_type", mode="before")
     @classmethod
@@ -52,7 +83,7 @@ class CaseProfile(BaseModel):
             return "business"
         return None  # an unknown applicant word narrows nothing
 
-    @field_validator("situation", "age_group", "nationality", mode="before")
+    @field_validator("situation", "age_group", "nationality", "notes", mode="before")
     @classmethod
     def _text(cls, value: object) -> object:
         return clean_text(value) or None if isinstance(value, str) else value

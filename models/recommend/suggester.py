@@ -38,6 +38,7 @@ from models.recommend.reasons import (
     cooccurrence_reason,
     event_reason,
     lifecycle_reason,
+    profile_event_reason,
 )
 from models.recommend.schema import CaseProfile, Relation, Suggestion
 from models.recommend.situation import mentions_foreign_element, overlap
@@ -101,6 +102,8 @@ class RelatedSuggester:
         payroll_codes: set[str],
         *,
         exclusive_options: Mapping[str, set[str]] | None = None,
+        employer_edges: Sequence[Edge] = (),
+        business_codes: set[str] | frozenset[str] = frozenset(),
         max_edges: int = 80,
     ) -> None:
         self.catalog = catalog
@@ -114,6 +117,8 @@ class RelatedSuggester:
         self._covered = covered_by_joint
         self._payroll = payroll_codes
         self._exclusive = exclusive_options or {}
+        self._employer_edges = list(employer_edges)
+        self._business_codes = business_codes
         self.corroboration = 0.35
 
     # ------------------------------------------------------------------ build
@@ -164,6 +169,13 @@ class RelatedSuggester:
             dict(covered),
             payroll,
             exclusive_options=_exclusive_options(events),
+            employer_edges=_employer_edges(events, context),
+            business_codes={
+                m.code
+                for e in events.list(kind="business")
+                for m in e.members
+                if m.source is MemberSource.CURATED
+            },
         )
 
     # ------------------------------------------------------------------ query
@@ -191,8 +203,14 @@ class RelatedSuggester:
         profile = profile or CaseProfile()
         excluded = self.excluded_for(codes)
         candidates: dict[str, _Candidate] = defaultdict(_Candidate)
-        for code in codes:
-            for edge in self._edges.get(code, ()):
+        # An employer's own obligations join cases about running the business, not every case.
+        employer = (
+            profile.has_employees
+            and profile.applicant_type != "citizen"
+            and any(c in self._business_codes for c in codes)
+        )
+        for code in [*codes, None] if employer else codes:
+            for edge in self._edges.get(code, ()) if code is not None else self._employer_edges:
                 if edge.code in excluded:
                     continue
                 candidate = candidates[edge.code]
@@ -204,7 +222,7 @@ class RelatedSuggester:
                     candidate.best = edge
         foreign_ok = (
             profile.is_foreigner
-            or mentions_foreign_element(profile.situation)
+            or mentions_foreign_element(profile.context)
             or any(p.code in self._foreign for p in filed)
         )
         border_ok = any(p.code in self._border for p in filed)
@@ -263,10 +281,32 @@ class RelatedSuggester:
             factor *= 0.3
         elif profile.has_employees and procedure.code in self._payroll:
             factor *= 1.3
-        if profile.situation:
+        context = profile.context
+        if context:
             texts = [procedure.title, *candidate.situations]
-            factor *= 1.0 + max(overlap(profile.situation, text) for text in texts)
+            factor *= 1.0 + max(overlap(context, text) for text in texts)
         return factor
+
+
+def _employer_edges(events: EventCatalog, context: _BuildContext) -> list[Edge]:
+    """Core members of the events an employer is always in (`applies_when: has_employees`)."""
+    found = []
+    for event in events.list():
+        if event.applies_when != "has_employees":
+            continue
+        for member in event.members:
+            if member.role is not MemberRole.CORE or member.source is not MemberSource.CURATED:
+                continue
+            reason = partial(
+                profile_event_reason,
+                event_name=event.name_vi,
+                step=event.steps[member.step].name_vi,
+                basis=event.legal_basis,
+            )
+            found.append(
+                Edge(member.code, 0.8 * context.weights.event, Relation.COMPANION, "profile", reason)
+            )
+    return found
 
 
 def _exclusive_options(events: EventCatalog) -> dict[str, set[str]]:

@@ -158,3 +158,26 @@ def test_events_cli_json_and_unknown_event():
     assert {r["kind"] for r in rows} == {"life", "business"}
     missing = runner.invoke(app, ["events", "show", "no-such-event"])
     assert missing.exit_code != 0 and "no event" in missing.output
+
+
+def test_employers_get_their_staff_obligations(suggester, catalog):
+    employer = _codes(
+        suggester.suggest(
+            codes=["2.001583"], profile=CaseProfile(applicant_type="business", has_employees=True)
+        )
+    )
+    alone = _codes(
+        suggester.suggest(
+            codes=["2.001583"], profile=CaseProfile(applicant_type="business", has_employees=False)
+        )
+    )
+    social_insurance = "1.002051"  # đăng ký đóng BHXH, BHYT, BHTN cho người lao động
+    assert social_insurance in employer and social_insurance not in alone
+
+
+def test_unknown_profile_text_still_informs_the_match():
+    profile = CaseProfile.model_validate(
+        {"kind": "household_business", "revenue": "trên 1 tỷ", "employees": 2}
+    )
+    assert profile.notes == "trên 1 tỷ" and profile.has_employees is True
+    assert "1 tỷ" in profile.context

@@ -60,7 +60,7 @@ def suggest_command(
     from pydantic import ValidationError
 
     from catalog.store import UnknownProcedureError
-    from models.recommend import build_related_suggester
+    from models.recommend import events_and_suggester
     from models.recommend.evaluation import evaluate_suggestions, load_cases
 
     try:
@@ -69,10 +69,12 @@ def suggest_command(
         fail(f"{file}: cannot read cases ({exc})")
     procedures = open_catalog(catalog)
     try:
-        report = evaluate_suggestions(build_related_suggester(procedures), cases, k=k)
+        _, suggester, from_artefacts = events_and_suggester(procedures, get_settings().artefacts_dir)
+        report = evaluate_suggestions(suggester, cases, k=k)
     except UnknownProcedureError as exc:
         fail(f"{file}: {exc}")
-    typer.echo(f"{file.name}: {report.cases} cases, catalog {procedures.version}")
+    signals = "e5 + FAISS artefacts" if from_artefacts else "in-process features (no events artefact built)"
+    typer.echo(f"{file.name}: {report.cases} cases, catalog {procedures.version}, {signals}")
     typer.echo(f"recall@{k}            {report.recall_at_k:.3f}")
     typer.echo(f"cases with ≥1 correct {report.hit_rate:.3f}")
     typer.echo(f"self/excluded share   {report.forbidden_share:.3f}")

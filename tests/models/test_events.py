@@ -125,3 +125,19 @@ def test_events_notebook_runs_and_plots():
     assert any("image/png" in o.get("data", {}) for o in outputs)
     text = "".join(o.get("text", "") for o in outputs)
     assert "recall@10" in text and "procedures_in_events" in text
+
+
+@pytest.mark.slow
+def test_events_build_step_uses_e5_and_faiss(artefacts, catalog):
+    from models.events.artefacts import load_event_artefacts
+    from models.recommend import build_related_suggester
+
+    events, neighbours = load_event_artefacts(artefacts.step_dir("events"))
+    assert events.assignments.catalog_version == catalog.version
+    inside = events.codes_in_events()
+    local_online = [p for p in catalog if p.is_local and p.fully_online]
+    assert sum(p.code in inside for p in local_online) / len(local_online) >= 0.8
+    assert len(neighbours) == len(catalog)
+    assert all(code != other for code, pairs in list(neighbours.items())[:100] for other, _ in pairs)
+    suggester = build_related_suggester(catalog, events=events, embedding_neighbours=neighbours)
+    assert any("embedding" in s.sources for s in suggester.suggest(codes=["1.013274"], limit=20))

@@ -56,6 +56,7 @@ class SignalWeights:
     content: float = 0.35
     embedding: float = 0.35
     situational_role: float = 0.6
+    situational_given: float = 0.6
     model_member: float = 0.4
     order_after: float = 1.0
     order_same: float = 0.8
@@ -335,7 +336,11 @@ def _add_event_edges(edges: dict[str, list[Edge]], event: LifeEvent, context: _B
     w = context.weights
     members = [m for m in event.members if m.code in context.catalog]
     for given in members:
+        # How surely this event is the person's context: a filed core member says so, a
+        # situational one (or a model-assigned one) only maybe.
         given_factor = 1.0 if given.source is MemberSource.CURATED else w.model_member * given.confidence
+        if given.role is MemberRole.SITUATIONAL:
+            given_factor *= w.situational_given
         given_words = context.words[given.code]
         for other in members:
             if other.code == given.code:

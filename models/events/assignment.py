@@ -131,3 +131,38 @@ def assign_events(
                 )
             )
     return AssignmentResult(catalog_version=catalog_version, assignments=assignments, unassigned=unassigned)
+
+
+class HoldoutReport(BaseModel):
+    """How well the kNN recovers curated memberships it was not shown (leave-one-out)."""
+
+    members: int
+    top1_accuracy: float  # the best event is one the curator chose
+    top2_recall: float  # one of the curator's events is among the two best
+
+
+def holdout_accuracy(
+    features: ProcedureFeatures, taxonomy: Taxonomy, *, settings: AssignmentSettings | None = None
+) -> HoldoutReport:
+    """Leave each curated procedure out, place it by its curated neighbours, compare."""
+    settings = settings or AssignmentSettings()
+    labels = _curated_labels(taxonomy)
+    seeds = [c for c in features.codes if c in labels]
+    rows = [features.index[c] for c in seeds]
+    knn = NearestNeighbors(n_neighbors=min(settings.neighbours + 1, len(seeds)), metric="cosine")
+    knn.fit(features.matrix[rows])
+    distances, indices = knn.kneighbors(features.matrix[rows])
+    top1 = top2 = 0
+    for own, dist, idx in zip(range(len(seeds)), distances, indices, strict=True):
+        scores: dict[str, float] = defaultdict(float)
+        for d, i in zip(dist, idx, strict=True):
+            if i == own:
+                continue
+            for event_id in labels[seeds[i]]:
+                scores[event_id] += max(0.0, 1.0 - float(d))
+        ranked = [e for e, _ in sorted(scores.items(), key=lambda kv: -kv[1])]
+        truth = labels[seeds[own]]
+        top1 += bool(ranked[:1]) and ranked[0] in truth
+        top2 += bool(set(ranked[:2]) & truth)
+    n = len(seeds)
+    return HoldoutReport(members=n, top1_accuracy=round(top1 / n, 4), top2_recall=round(top2 / n, 4))

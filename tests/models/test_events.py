@@ -141,3 +141,13 @@ def test_events_build_step_uses_e5_and_faiss(artefacts, catalog):
     assert all(code != other for code, pairs in list(neighbours.items())[:100] for other, _ in pairs)
     suggester = build_related_suggester(catalog, events=events, embedding_neighbours=neighbours)
     assert any("embedding" in s.sources for s in suggester.suggest(codes=["1.013274"], limit=20))
+
+
+def test_knn_recovers_held_out_curated_members(catalog):
+    from models.events import load_taxonomy
+    from models.events.assignment import holdout_accuracy
+    from models.events.features import build_features
+
+    report = holdout_accuracy(build_features(list(catalog)), load_taxonomy())
+    assert report.members > 250
+    assert report.top1_accuracy >= 0.7 and report.top2_recall >= 0.8

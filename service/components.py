@@ -76,25 +76,29 @@ def _load_search(components: Components, settings: Settings) -> None:
     except ArtefactsError as exc:
         components.search = engine.SearchEngine(components.catalog)
         components.degraded["search"] = f"lexical search only: {exc}"
+    except (OSError, ValueError, KeyError) as exc:
+        # Artefacts written by an older build of the code: serve, and say how to repair them.
+        components.search = engine.SearchEngine(components.catalog)
+        components.degraded["search"] = (
+            f"lexical search only: artefacts in {settings.artefacts_dir} are unreadable "
+            f"({type(exc).__name__}: {exc}); run `tthc build --force`"
+        )
 
 
-def _load_events(components: Components, settings: Settings) -> None:
-    events = _module("models.events")
-    if events is None or not hasattr(events, "EventCatalog"):
-        components.unavailable["events"] = "models/events is not in this build"
-        return
-    components.events = events.EventCatalog.build(components.catalog)
-
-
-def _load_suggester(components: Components, settings: Settings) -> None:
+def _load_events_and_suggester(components: Components, settings: Settings) -> None:
+    """Events and the suggester from the `events` artefact step, or built in process without it."""
     build = _module("models.recommend.build")
     if build is None:
+        components.unavailable["events"] = "models/recommend is not in this build"
         components.unavailable["suggestions"] = "models/recommend is not in this build"
         return
-    if components.events is None:
-        components.unavailable["suggestions"] = "needs the event catalog, which is not loaded"
-        return
-    components.suggester = build.build_related_suggester(components.catalog, events=components.events)
+    events, suggester, from_artefacts = build.events_and_suggester(components.catalog, settings.artefacts_dir)
+    components.events, components.suggester = events, suggester
+    if not from_artefacts:
+        components.degraded["events"] = (
+            "events assigned in process without embeddings (no `events` artefacts for catalog "
+            f"{components.catalog.version}); run `tthc build`"
+        )
 
 
 def _load_business(components: Components, settings: Settings) -> None:
@@ -109,7 +113,6 @@ def _load_business(components: Components, settings: Settings) -> None:
 
 _LOADERS = {
     "search": _load_search,
-    "events": _load_events,
-    "suggestions": _load_suggester,
+    "events and suggestions": _load_events_and_suggester,
     "business": _load_business,
 }

@@ -19,7 +19,7 @@ from catalog.schema import Procedure
 if TYPE_CHECKING:
     import faiss
 
-    from models.embedding.encoder import Encoder
+    from models.embedding.encoder import TextEncoder
 
 INDEX_FILE = "dense.faiss"
 IDS_FILE = "dense_ids.json"
@@ -61,7 +61,7 @@ class DenseIndex:
         cls,
         passages: Sequence[str],
         ids: Sequence[str],
-        encoder: Encoder,
+        encoder: TextEncoder,
         *,
         batch_size: int = 32,
         show_progress: bool = False,

@@ -7,6 +7,7 @@ Repeated queries are answered from a small LRU cache.
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from collections import OrderedDict
@@ -18,9 +19,10 @@ from pydantic import BaseModel, ConfigDict
 
 from catalog.schema import Level, Procedure
 from catalog.store import Catalog
-from models.search.fusion import FusionWeights, fuse
-from models.search.lexical import LexicalIndex, LexicalWeights
+from models.search.fusion import FusionWeights, fuse, normalise_max
+from models.search.lexical import LexicalIndex, LexicalWeights, StaleIndexError
 from models.search.query import AnalysedQuery, analyse_query, lexical_query
+from models.search.repair import QueryRepairer
 from models.search.synthetic import core_title
 from models.text.lexicon import Lexicon, default_lexicon
 from models.text.normalize import fold_diacritics
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
     from models.embedding.encoder import Encoder, Precision
     from models.search.dense import DenseIndex
 
+log = logging.getLogger(__name__)
+
 MAX_QUERY_CHARS = 2000
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 200
@@ -37,6 +41,8 @@ CACHE_SIZE = 1024
 _SPACES = re.compile(r"\s+")
 # Dense candidates scored per query; the rest count 0 (fusion only looks at the head anyway).
 DENSE_DEPTH = 100
+# Lexical candidates whose title coverage is measured.
+COVERAGE_DEPTH = 50
 # Exact matches sit above every fused score (which lies in [0, 1]).
 _CODE_SCORE = 3.0
 _TITLE_SCORE = 2.0
@@ -144,6 +150,7 @@ class SearchEngine:
         self.lexical_weights = lexical_weights or LexicalWeights()
         self.fusion_weights = fusion_weights or FusionWeights()
         self._english_vocabulary = self.lexicon.english_vocabulary() - ENGLISH_STOPWORDS
+        self.repairer = QueryRepairer(self._procedures)
         self._by_core_title: dict[str, list[int]] = {}
         self._by_folded_title: dict[str, list[int]] = {}
         for i, procedure in enumerate(self._procedures):
@@ -165,17 +172,26 @@ class SearchEngine:
         from models.artefacts import load_artefacts
 
         artefacts = load_artefacts(catalog, artefacts_dir, steps=["lexical", "dense"])
-        lexical = LexicalIndex.load(artefacts.step_dir("lexical"))
+        try:
+            lexical = LexicalIndex.load(artefacts.step_dir("lexical"))
+        except StaleIndexError as exc:
+            # Cheap to rebuild (seconds), so serve correct results now and say how to persist them.
+            log.warning("%s; indexing in memory (run `tthc build --step lexical --force`)", exc)
+            lexical = LexicalIndex.build(catalog, progress=False)
         dense = EncodedDense(artefacts.load_encoder(precision=precision), artefacts.load_dense_index())
         return cls(catalog, lexical=lexical, dense=dense, **options)  # type: ignore[arg-type]
 
     def analyse(self, query: str) -> AnalysedQuery:
         """How the engine reads a query (kind, syllables, lexicon terms)."""
-        return analyse_query(clean_query(query), self.lexicon, self._english_vocabulary)
+        return analyse_query(clean_query(query), self.lexicon, self._english_vocabulary, self.repairer)
 
     def scores(self, analysed: AnalysedQuery) -> np.ndarray:
         """Fused score of every procedure (aligned with `codes`), exact matches not included."""
-        lexical = self.lexical.scores(lexical_query(analysed, self.lexical), self.lexical_weights)
+        query = lexical_query(analysed, self.lexical)
+        lexical = normalise_max(self.lexical.scores(query, self.lexical_weights))
+        candidates = np.argpartition(-lexical, COVERAGE_DEPTH)[:COVERAGE_DEPTH]
+        for i, share in self.lexical.coverage(query, (int(c) for c in candidates if lexical[c] > 0)).items():
+            lexical[i] += self.fusion_weights.coverage * share
         dense = None
         if self.dense is not None:
             dense = self.dense.scores(analysed.dense_text())
@@ -214,7 +230,7 @@ class SearchEngine:
         return list(hits)
 
     def _search(self, cleaned: str, limit: int, filters: SearchFilters | None) -> list[SearchHit]:
-        analysed = analyse_query(cleaned, self.lexicon, self._english_vocabulary)
+        analysed = analyse_query(cleaned, self.lexicon, self._english_vocabulary, self.repairer)
         if not analysed.syllables:
             return []
         fused = self.scores(analysed)

@@ -15,6 +15,7 @@ by the nearest vocabulary entry within one edit (rapidfuzz Levenshtein).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -29,14 +30,16 @@ from rapidfuzz.distance import Levenshtein
 from tqdm import tqdm
 
 from catalog.schema import Procedure
-from models.text.lexicon import Lexicon, default_lexicon
+from models.text.lexicon import LEXICON_FILE, Lexicon, default_lexicon
 from models.text.normalize import fold_diacritics, tokenize
 from models.text.spelling import spelling_variants
 from models.text.stopwords import VIETNAMESE_STOPWORDS
 
 FIELDS = ("title", "field", "results", "documents")
 STREAMS = ("exact_uni", "exact_bi", "folded_uni", "folded_bi")
-GROUPS = ("typed", "expansion", "correction")
+GROUPS = ("typed", "expansion", "correction", "repair")
+# Bump when what the index stores changes; an index of another format or lexicon is rebuilt.
+INDEX_FORMAT = 2
 # The shared words of procedure titles say what kind of act it is, not which procedure.
 _TITLE_NOISE = frozenset(tokenize("thủ tục thực hiện tại"))
 
@@ -63,7 +66,7 @@ class LexicalWeights(BaseModel):
 
     fields: dict[str, float] = {"title": 1.0, "field": 0.25, "results": 0.1, "documents": 0.0}
     streams: dict[str, float] = {"exact_uni": 1.0, "exact_bi": 1.0, "folded_uni": 0.5, "folded_bi": 1.0}
-    groups: dict[str, float] = {"typed": 1.0, "expansion": 0.8, "correction": 0.6}
+    groups: dict[str, float] = {"typed": 1.0, "expansion": 0.8, "correction": 0.6, "repair": 0.5}
 
 
 def bigrams(syllables: Sequence[str]) -> list[str]:
@@ -105,6 +108,15 @@ def _without_separators(tokens: dict[str, list[str]]) -> dict[str, list[str]]:
     return {k: [t for t in v if t != "|" and "_|" not in t and "|_" not in t] for k, v in tokens.items()}
 
 
+class StaleIndexError(Exception):
+    """A saved lexical index was built by another index format or lexicon; rebuild it."""
+
+
+def index_fingerprint(lexicon_file: Path = LEXICON_FILE) -> dict[str, object]:
+    """What a saved index must match to be reused: the index format and the lexicon's checksum."""
+    return {"format": INDEX_FORMAT, "lexicon_sha256": hashlib.sha256(lexicon_file.read_bytes()).hexdigest()}
+
+
 class LexicalQuery(BaseModel):
     """Tokens of a query per stream and group (typed words, lexicon expansions, spelling corrections)."""
 
@@ -119,9 +131,13 @@ class LexicalQuery(BaseModel):
 class LexicalIndex:
     """BM25 indexes of every field × stream of a catalog, plus the folded vocabulary for typo repair."""
 
-    def __init__(self, codes: list[str], indexes: dict[tuple[str, str], bm25s.BM25]) -> None:
+    def __init__(
+        self, codes: list[str], indexes: dict[tuple[str, str], bm25s.BM25], title_terms: list[list[str]]
+    ) -> None:
         self.codes = codes
         self.indexes = indexes
+        # Folded content words and bigrams of each title, for the coverage score.
+        self.title_terms = [frozenset(terms) for terms in title_terms]
         self.folded_unigrams = frozenset(self._vocabulary("folded_uni"))
         self.folded_bigrams = frozenset(self._vocabulary("folded_bi"))
         self._unigram_choices = sorted(u for u in self.folded_unigrams if u.isalpha())
@@ -146,35 +162,49 @@ class LexicalIndex:
         lexicon = lexicon or default_lexicon()
         procedures = list(procedures)
         corpus: dict[tuple[str, str], list[list[str]]] = {(f, s): [] for f in FIELDS for s in STREAMS}
+        title_terms: list[list[str]] = []
         for procedure in tqdm(procedures, desc="lexical index", disable=not progress):
             for field, syllables in field_syllables(procedure, lexicon).items():
-                for stream, tokens in _without_separators(stream_tokens(syllables)).items():
+                streams = _without_separators(stream_tokens(syllables))
+                for stream, tokens in streams.items():
                     # An empty document still needs a token so that bm25s keeps row order.
                     corpus[(field, stream)].append(tokens or [""])
+                if field == "title":
+                    title_terms.append(sorted(set(streams["folded_uni"]) | set(streams["folded_bi"])))
         indexes = {}
         for key, docs in corpus.items():
             index = bm25s.BM25(method=params.method, k1=params.k1, b=params.b)
             index.index(docs, show_progress=False)
             indexes[key] = index
-        return cls([p.code for p in procedures], indexes)
+        return cls([p.code for p in procedures], indexes, title_terms)
 
     def save(self, directory: Path) -> None:
         """Write the index under `directory` (one bm25s folder per field × stream)."""
         directory.mkdir(parents=True, exist_ok=True)
         (directory / "codes.json").write_text(json.dumps(self.codes), encoding="utf-8")
+        (directory / "fingerprint.json").write_text(json.dumps(index_fingerprint()), encoding="utf-8")
+        terms = [sorted(t) for t in self.title_terms]
+        (directory / "title_terms.json").write_text(json.dumps(terms, ensure_ascii=False), encoding="utf-8")
         for (field, stream), index in self.indexes.items():
             index.save(directory / f"{field}.{stream}", show_progress=False)
 
     @classmethod
     def load(cls, directory: Path) -> LexicalIndex:
-        """Read an index written by `save`."""
+        """Read an index written by `save`; `StaleIndexError` when it was built by other code or lexicon."""
+        try:
+            fingerprint = json.loads((directory / "fingerprint.json").read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise StaleIndexError(f"{directory}: no readable fingerprint.json") from exc
+        if fingerprint != index_fingerprint():
+            raise StaleIndexError(f"{directory}: built with another index format or lexicon")
         codes = json.loads((directory / "codes.json").read_text(encoding="utf-8"))
+        title_terms = json.loads((directory / "title_terms.json").read_text(encoding="utf-8"))
         indexes = {
             (f, s): bm25s.BM25.load(directory / f"{f}.{s}", show_progress=False, verbosity=0)
             for f in FIELDS
             for s in STREAMS
         }
-        return cls(codes, indexes)
+        return cls(codes, indexes, title_terms)
 
     def corrections(self, syllables: Sequence[str]) -> tuple[list[str], list[str]]:
         """Folded unigrams and bigrams that repair query syllables missing from the vocabulary.
@@ -206,6 +236,26 @@ class LexicalIndex:
                     if (left, right) != (a, b) and f"{left}_{right}" in self.folded_bigrams:
                         pairs.append(f"{left}_{right}")
         return unigrams, pairs
+
+    def coverage(self, query: LexicalQuery, candidates: Iterable[int]) -> dict[int, float]:
+        """Share of each candidate title's folded words and bigrams that the query (with its
+        expansions and corrections) contains.
+
+        BM25 rewards a title for holding the query's words; coverage rewards it for holding little
+        else, so the plain procedure ("đăng ký khai sinh") outranks its longer variants ("... có
+        yếu tố nước ngoài", "... lưu động") unless the query names the variant.
+        """
+        wanted = {
+            token
+            for streams in query.tokens.values()
+            for stream in ("folded_uni", "folded_bi")
+            for token in streams.get(stream, ())
+        }
+        return {
+            i: len(self.title_terms[i] & wanted) / len(self.title_terms[i])
+            for i in candidates
+            if self.title_terms[i]
+        }
 
     def scores(self, query: LexicalQuery, weights: LexicalWeights) -> np.ndarray:
         """Weighted BM25 score of every procedure (array aligned with `codes`)."""

@@ -8,9 +8,10 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict
 
 from models.search.lexical import LexicalIndex, LexicalQuery, stream_tokens
+from models.search.repair import QueryRepairer
 from models.text.lexicon import Expansion, Lexicon
 from models.text.normalize import CODE_PATTERN, has_diacritics, tokenize
-from models.text.stopwords import ENGLISH_STOPWORDS
+from models.text.stopwords import ENGLISH_STOPWORDS, without_question_phrases
 
 _LATIN = re.compile(r"^[a-z0-9./-]+$")
 KEYWORD_MAX_SYLLABLES = 4
@@ -31,21 +32,27 @@ class AnalysedQuery(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    text: str
+    text: str  # as typed, or its syllables when question phrases were taken out
     syllables: list[str]
     kind: QueryKind
     codes: list[str]
     accented: bool
     expansions: list[Expansion]
+    repaired: list[str]
 
     @property
     def english(self) -> bool:
         return self.kind is QueryKind.ENGLISH
 
+    @property
+    def was_repaired(self) -> bool:
+        return self.repaired != self.syllables
+
     def dense_text(self) -> str:
-        """The text given to the embedding model: the query plus what its acronyms and slang mean."""
+        """The text given to the embedding model: the (repaired) query plus what its terms mean."""
+        text = " ".join(self.repaired) if self.was_repaired else self.text
         meanings = list(dict.fromkeys(m for e in self.expansions for m in e.means))
-        return " ".join([self.text, *meanings]) if meanings else self.text
+        return " ".join([text, *meanings]) if meanings else text
 
 
 def is_english(syllables: list[str], english_vocabulary: frozenset[str]) -> bool:
@@ -57,11 +64,14 @@ def is_english(syllables: list[str], english_vocabulary: frozenset[str]) -> bool
     return bool(content) and len(englishish) * 2 >= len(syllables)
 
 
-def analyse_query(text: str, lexicon: Lexicon, english_vocabulary: frozenset[str]) -> AnalysedQuery:
-    """Tokenise a query, recognise its kind and find its lexicon terms."""
-    syllables = tokenize(text)
+def analyse_query(
+    text: str, lexicon: Lexicon, english_vocabulary: frozenset[str], repairer: QueryRepairer | None = None
+) -> AnalysedQuery:
+    """Tokenise a query, recognise its kind, repair its spelling and find its lexicon terms."""
     codes = CODE_PATTERN.findall(text)
     accented = has_diacritics(text)
+    typed = tokenize(text)
+    syllables = without_question_phrases(typed, folded=not accented)
     english = not accented and is_english(syllables, english_vocabulary)
     if codes:
         kind = QueryKind.CODE
@@ -74,8 +84,25 @@ def analyse_query(text: str, lexicon: Lexicon, english_vocabulary: frozenset[str
     else:
         kind = QueryKind.SENTENCE
     expansions = lexicon.find(syllables, english=english, folded=not accented and not english)
+    repaired = syllables
+    if repairer is not None and kind not in (QueryKind.CODE, QueryKind.ENGLISH):
+        repaired = repairer.repair(syllables)
+        if repaired != syllables:
+            # The repaired words may name lexicon terms the typed ones hid ("tro" → "trọ").
+            seen = {(e.start, e.end, e.term) for e in expansions}
+            expansions += [
+                e
+                for e in lexicon.find(repaired)
+                if (e.start, e.end, e.term) not in seen and e.kind != "english"
+            ]
     return AnalysedQuery(
-        text=text, syllables=syllables, kind=kind, codes=codes, accented=accented, expansions=expansions
+        text=text if syllables == typed else " ".join(syllables),
+        syllables=syllables,
+        kind=kind,
+        codes=codes,
+        accented=accented,
+        expansions=expansions,
+        repaired=repaired,
     )
 
 
@@ -101,4 +128,10 @@ def lexical_query(query: AnalysedQuery, index: LexicalIndex) -> LexicalQuery:
     if not query.english:
         unigrams, pairs = index.corrections(typed_syllables)
         correction = {"folded_uni": unigrams, "folded_bi": pairs}
-    return LexicalQuery(tokens={"typed": typed, "expansion": expansion, "correction": correction})
+    repair: dict[str, list[str]] = {}
+    if query.was_repaired:
+        repaired = stream_tokens([s for s in query.repaired if not CODE_PATTERN.fullmatch(s)])
+        repair = {k: [t for t in v if t not in set(typed.get(k, ()))] for k, v in repaired.items()}
+    return LexicalQuery(
+        tokens={"typed": typed, "expansion": expansion, "correction": correction, "repair": repair}
+    )

@@ -41,8 +41,10 @@ def _retone(syllable: str, rng: random.Random) -> str:
     vowels = [i for i, c in enumerate(bare) if c in "aeiouy"]
     if not vowels:
         return syllable
-    i = rng.choice(vowels)
-    return unicodedata.normalize("NFC", bare[: i + 1] + rng.choice(_TONES) + bare[i + 1 :])
+    i = rng.choice(vowels) + 1
+    while i < len(bare) and unicodedata.combining(bare[i]):  # after the vowel's own marks (â, ơ)
+        i += 1
+    return unicodedata.normalize("NFC", bare[:i] + rng.choice(_TONES) + bare[i:])
 
 
 def _misspell(syllable: str, rng: random.Random) -> str:

@@ -66,7 +66,10 @@ class Lexicon:
                     continue
                 self._exact[syllables[0]].append((syllables, index))
                 folded = tuple(fold_diacritics(s) for s in syllables)
-                self._folded[folded[0]].append((folded, index))
+                # One marked syllable typed bare is too ambiguous: "tro" is trọ (lodging) but also
+                # trợ (aid), so it only matches with its marks; multi-syllable terms are safe.
+                if len(syllables) > 1 or folded == syllables:
+                    self._folded[folded[0]].append((folded, index))
         for table in (self._exact, self._folded):
             for candidates in table.values():
                 candidates.sort(key=lambda c: -len(c[0]))

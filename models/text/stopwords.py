@@ -8,7 +8,7 @@ the filler of spoken requests ("cho em hỏi", "thủ tục", "làm sao") and no
 
 from __future__ import annotations
 
-from models.text.normalize import normalize_vietnamese
+from models.text.normalize import fold_diacritics, normalize_vietnamese
 
 _VIETNAMESE = (
     "à ạ ơi nhé nhá nha ha hả vậy thế sao gì nào đâu ai bao nhiêu mấy "
@@ -33,3 +33,40 @@ _ENGLISH = (
     "vietnam vietnamese hanoi ha noi"
 )
 ENGLISH_STOPWORDS: frozenset[str] = frozenset(_ENGLISH.split())
+
+# How questions about a procedure end: they ask about its time, fee, papers, place or conditions,
+# and the words of the question must not be matched as the procedure's words ("cấp hộ chiếu mất
+# bao lâu" asks how long it takes, it is not about a lost passport). Longest phrases first.
+_QUESTION_PHRASES = (
+    "mất bao nhiêu tiền", "mất bao nhiêu ngày", "mất bao nhiêu", "mất bao lâu", "mất mấy ngày",
+    "hết bao nhiêu tiền", "hết bao nhiêu", "tốn bao nhiêu", "bao nhiêu tiền", "bao nhiêu ngày", "bao lâu",
+    "lệ phí bao nhiêu", "phí bao nhiêu", "cần những giấy tờ gì", "cần giấy tờ gì", "cần những gì",
+    "giấy tờ gì", "hồ sơ gồm những gì", "hồ sơ gồm gì", "cần hồ sơ gì", "hồ sơ gì", "nộp mấy bộ",
+    "cần điều kiện gì", "điều kiện gì", "cần gì", "nộp ở đâu", "làm ở đâu", "ở đâu",
+    "như thế nào", "thế nào", "ra sao", "làm sao", "là gì", "dành cho ai", "có được không",
+    "được không", "gồm những bước nào", "những bước nào", "căn cứ vào những văn bản pháp luật nào",
+    "văn bản pháp luật nào", "khi nào", "có cấp gấp không",
+)
+QUESTION_PHRASES: tuple[tuple[str, ...], ...] = tuple(
+    sorted({tuple(normalize_vietnamese(p).split()) for p in _QUESTION_PHRASES}, key=len, reverse=True)
+)
+_FOLDED_QUESTION_PHRASES = tuple(tuple(fold_diacritics(s) for s in p) for p in QUESTION_PHRASES)
+
+
+def without_question_phrases(syllables: list[str], *, folded: bool = False) -> list[str]:
+    """The syllables of a query with its question phrases ("mất bao lâu", "cần giấy tờ gì") removed.
+
+    `folded`: compare accent-folded forms (for queries typed without diacritics).
+    """
+    keys = [fold_diacritics(s) for s in syllables] if folded else syllables
+    phrases = _FOLDED_QUESTION_PHRASES if folded else QUESTION_PHRASES
+    kept: list[str] = []
+    i = 0
+    while i < len(syllables):
+        match = next((p for p in phrases if tuple(keys[i : i + len(p)]) == p), None)
+        if match and len(match) < len(syllables):
+            i += len(match)
+            continue
+        kept.append(syllables[i])
+        i += 1
+    return kept

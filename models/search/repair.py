@@ -1,0 +1,99 @@
+"""Query repair: put back missing diacritics and undo known misspellings, using the catalog's words.
+
+A query typed without marks ("lam lai can cuoc") or with dialect spellings ("tạm chú") reads as
+noise to the embedding model, which was trained on well-written text. The repair chooses, for each
+syllable, among the catalog spellings with the same folded letters (restoration) or one known
+confusion away (`models.text.spelling`), the sequence most likely under a syllable bigram model of
+the catalog's own text (Viterbi decoding of a noisy channel, as in classic diacritic restoration,
+e.g. Nguyen & Ock, "Diacritics restoration in Vietnamese", 2010).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from itertools import pairwise
+
+from catalog.schema import Procedure
+from models.text.normalize import fold_diacritics, tokenize
+from models.text.spelling import spelling_variants
+
+MAX_CANDIDATES = 8
+# Log-probability costs of changing what was typed: a different tone/mark on the same letters is a
+# common slip; a spelling confusion is rarer; restoring marks to a bare syllable costs nothing.
+CHANGE_MARKS = math.log(0.05)
+CHANGE_SPELLING = math.log(0.01)
+INTERPOLATION = 0.8
+
+
+def _texts(procedure: Procedure) -> Iterable[str]:
+    yield procedure.title
+    if procedure.field:
+        yield procedure.field
+    yield from (r.name for r in procedure.results)
+    yield from (d.name for d in procedure.documents)
+
+
+class QueryRepairer:
+    """Syllable unigram/bigram counts of a catalog and the repair that decodes against them."""
+
+    def __init__(self, procedures: Iterable[Procedure]) -> None:
+        self.unigrams: Counter[str] = Counter()
+        self.bigrams: Counter[tuple[str, str]] = Counter()
+        for procedure in procedures:
+            for text in _texts(procedure):
+                syllables = [s for s in tokenize(text) if s.isalpha()]
+                self.unigrams.update(syllables)
+                self.bigrams.update(pairwise(syllables))
+        self.total = sum(self.unigrams.values())
+        self.by_folded: dict[str, list[str]] = defaultdict(list)
+        for word, _ in self.unigrams.most_common():
+            self.by_folded[fold_diacritics(word)].append(word)
+
+    def _unigram(self, word: str) -> float:
+        return (self.unigrams.get(word, 0) + 0.5) / (self.total + 0.5 * len(self.unigrams))
+
+    def _transition(self, previous: str, word: str) -> float:
+        seen = self.unigrams.get(previous, 0)
+        unigram = self._unigram(word)
+        if not seen:
+            return math.log(unigram)
+        bigram = self.bigrams.get((previous, word), 0) / seen
+        return math.log(INTERPOLATION * bigram + (1 - INTERPOLATION) * unigram)
+
+    def candidates(self, syllable: str) -> list[tuple[str, float]]:
+        """Spellings to consider for one typed syllable, each with the cost of changing to it."""
+        if not syllable.isalpha():
+            return [(syllable, 0.0)]
+        folded = fold_diacritics(syllable)
+        bare = folded == syllable
+        options: dict[str, float] = {}
+        if syllable in self.unigrams:
+            options[syllable] = 0.0
+        for word in self.by_folded.get(folded, ())[:MAX_CANDIDATES]:
+            options.setdefault(word, 0.0 if bare else CHANGE_MARKS)
+        for variant in spelling_variants(folded):
+            for word in self.by_folded.get(variant, ())[:3]:
+                options.setdefault(word, CHANGE_SPELLING)
+        if not options:
+            return [(syllable, 0.0)]  # a word the catalog never uses: leave it alone
+        return sorted(options.items(), key=lambda item: item[1], reverse=True)[:MAX_CANDIDATES]
+
+    def repair(self, syllables: Sequence[str]) -> list[str]:
+        """The most likely catalog spelling of a syllable sequence (Viterbi over the candidates)."""
+        if not syllables:
+            return []
+        lattice = [self.candidates(s) for s in syllables]
+        # best[word] = (log-probability, path) of the best path ending in `word`.
+        best = {w: (cost + math.log(self._unigram(w)), [w]) for w, cost in lattice[0]}
+        for options in lattice[1:]:
+            step = {}
+            for word, cost in options:
+                score, path = max(
+                    ((s + self._transition(prev, word), p) for prev, (s, p) in best.items()),
+                    key=lambda item: item[0],
+                )
+                step[word] = (score + cost, [*path, word])
+            best = step
+        return max(best.values(), key=lambda item: item[0])[1]

@@ -24,6 +24,8 @@ MAX_CANDIDATES = 8
 # common slip; a spelling confusion is rarer; restoring marks to a bare syllable costs nothing.
 CHANGE_MARKS = math.log(0.05)
 CHANGE_SPELLING = math.log(0.01)
+# A syllable the catalog itself uses is trusted more: only strong context overrides it.
+CHANGE_KNOWN_WORD = math.log(0.01)
 INTERPOLATION = 0.8
 
 
@@ -59,7 +61,8 @@ class QueryRepairer:
         unigram = self._unigram(word)
         if not seen:
             return math.log(unigram)
-        bigram = self.bigrams.get((previous, word), 0) / seen
+        # +2 in the denominator: a history seen once or twice is weak evidence (a one-off typo).
+        bigram = self.bigrams.get((previous, word), 0) / (seen + 2)
         return math.log(INTERPOLATION * bigram + (1 - INTERPOLATION) * unigram)
 
     def candidates(self, syllable: str) -> list[tuple[str, float]]:
@@ -68,14 +71,13 @@ class QueryRepairer:
             return [(syllable, 0.0)]
         folded = fold_diacritics(syllable)
         bare = folded == syllable
-        options: dict[str, float] = {}
-        if syllable in self.unigrams:
-            options[syllable] = 0.0
+        known = not bare and syllable in self.unigrams
+        options: dict[str, float] = {syllable: 0.0} if known else {}
         for word in self.by_folded.get(folded, ())[:MAX_CANDIDATES]:
-            options.setdefault(word, 0.0 if bare else CHANGE_MARKS)
+            options.setdefault(word, 0.0 if bare else CHANGE_KNOWN_WORD if known else CHANGE_MARKS)
         for variant in spelling_variants(folded):
             for word in self.by_folded.get(variant, ())[:3]:
-                options.setdefault(word, CHANGE_SPELLING)
+                options.setdefault(word, CHANGE_KNOWN_WORD + CHANGE_SPELLING if known else CHANGE_SPELLING)
         if not options:
             return [(syllable, 0.0)]  # a word the catalog never uses: leave it alone
         return sorted(options.items(), key=lambda item: item[1], reverse=True)[:MAX_CANDIDATES]
@@ -85,8 +87,12 @@ class QueryRepairer:
         if not syllables:
             return []
         lattice = [self.candidates(s) for s in syllables]
-        # best[word] = (log-probability, path) of the best path ending in `word`.
-        best = {w: (cost + math.log(self._unigram(w)), [w]) for w, cost in lattice[0]}
+        # best[word] = (log-probability, path) of the best path ending in `word`. A first syllable
+        # typed with marks the catalog knows gets no frequency prior: only context may overrule it
+        # (a lone "đài" stays đài); a bare or unknown one is restored to the likeliest spelling.
+        first = syllables[0]
+        trusted = first in self.unigrams and fold_diacritics(first) != first
+        best = {w: (cost + (0.0 if trusted else math.log(self._unigram(w))), [w]) for w, cost in lattice[0]}
         for options in lattice[1:]:
             step = {}
             for word, cost in options:

@@ -180,3 +180,19 @@ def test_dev_set_quality_targets(catalog: Catalog, artefacts: Artefacts) -> None
     assert report.overall.mrr >= 0.90
     for style, metrics in report.by_style.items():
         assert metrics.recall[5] >= 0.90, style
+
+
+@pytest.mark.parametrize(
+    ("typed", "repaired"),
+    [
+        ("cap lai giay phep lai xe", "cấp lại giấy phép lái xe"),
+        ("dang ky ket hon", "đăng kí kết hôn"),
+        ("giấy phép lái se", "giấy phép lái xe"),
+        ("thay đổi họ tên trong giấy khai xinh", "thay đổi họ tên trong giấy khai sinh"),
+        ("đài", "đài"),  # a known word typed alone is kept
+    ],
+)
+def test_query_repair_restores_marks_and_known_misspellings(
+    engine: SearchEngine, typed: str, repaired: str
+) -> None:
+    assert " ".join(engine.repairer.repair(tokenize(typed))) == repaired

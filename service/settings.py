@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     )
     max_body_bytes: int = Field(64 * 1024, ge=1024, description="largest request body accepted")
     max_query_chars: int = Field(300, ge=10, description="longest search query accepted")
+    inference_threads: int = Field(
+        1,
+        ge=1,
+        description="intra-op threads of the query encoder in each worker; keep workers × threads ≤ cores",
+    )
 
     @field_validator("api_keys", "cors_origins", mode="before")
     @classmethod

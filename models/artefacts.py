@@ -3,6 +3,8 @@
 Layout under `artefacts_dir`:
 
     encoder/                 multilingual-e5-small converted once, shared by every catalog version
+        onnx/                its ONNX export for fast query encoding
+        passage_vectors.npz  passage vectors reused by later builds (only changed texts are embedded)
     <catalog.version>/
         manifest.json        catalog version, created_at, per step: build seconds and files (sha256)
         <step>/              what one build step wrote (e.g. `dense/dense.faiss`)
@@ -30,7 +32,10 @@ from tqdm import tqdm
 
 from catalog.store import Catalog
 from models.embedding.convert import convert, sha256_file
-from models.embedding.encoder import Encoder, Precision, load_encoder
+from models.embedding.encoder import Encoder, Precision, TextEncoder, load_encoder
+from models.embedding.onnx_encoder import OnnxEncoder
+from models.embedding.onnx_export import export_onnx
+from models.embedding.passage_store import StoredPassageEncoder
 from models.events.artefacts import build_event_artefacts
 from models.search.dense import DenseIndex, procedure_passage
 from models.search.lexical import build_lexical_index
@@ -39,10 +44,10 @@ MANIFEST_FILE = "manifest.json"
 ENCODER_DIR = "encoder"
 _LOCK_FILE = ".build.lock"
 
-BuildStep = Callable[[Catalog, Path, Encoder], None]
+BuildStep = Callable[[Catalog, Path, TextEncoder], None]
 
 
-def build_dense_index(catalog: Catalog, out_dir: Path, encoder: Encoder) -> None:
+def build_dense_index(catalog: Catalog, out_dir: Path, encoder: TextEncoder) -> None:
     """FAISS index of every procedure's `procedure_passage`, keyed by code."""
     procedures = list(catalog)
     index = DenseIndex.build(
@@ -86,6 +91,7 @@ class ArtefactManifest(BaseModel):
     procedures: int
     created_at: datetime
     encoder_seconds: float | None = None
+    onnx_export_seconds: float | None = None
     steps: dict[str, StepRecord] = {}
 
 
@@ -106,6 +112,10 @@ class Artefacts:
     def load_encoder(self, *, precision: Precision = "fp32", threads: int | None = None) -> Encoder:
         """The encoder the dense index was built with (arguments as `encoder.load_encoder`)."""
         return load_encoder(self.encoder_dir, precision=precision, threads=threads)
+
+    def load_query_encoder(self, *, threads: int | None = None) -> OnnxEncoder:
+        """The fast query encoder (ONNX Runtime, same vectors as `load_encoder`): use it at serve time."""
+        return OnnxEncoder(self.encoder_dir, threads=threads)
 
     def load_dense_index(self) -> DenseIndex:
         return DenseIndex.load(self.step_dir("dense"))
@@ -132,8 +142,9 @@ def build_artefacts(
 ) -> Artefacts:
     """Build the named steps (default: all registered) for this catalog version.
 
-    Converts the embedding model first if `artefacts_dir/encoder/` is missing or stale. Steps
-    already in the manifest are kept unless `force`; `force` also reconverts the encoder.
+    Converts the embedding model (and exports it to ONNX) first if `artefacts_dir/encoder/` is
+    missing or stale. Steps already in the manifest are kept unless `force`; `force` also
+    reconverts the encoder.
     """
     names = _check_step_names(steps)
     artefacts_dir = Path(artefacts_dir)
@@ -141,17 +152,20 @@ def build_artefacts(
     with _build_lock(artefacts_dir):
         encoder_dir = artefacts_dir / ENCODER_DIR
         conversion = convert(encoder_dir, force=force)
+        export = export_onnx(encoder_dir, force=force)
         root = version_dir(catalog, artefacts_dir)
         root.mkdir(parents=True, exist_ok=True)
         manifest = read_manifest(root) or ArtefactManifest(
             catalog_version=catalog.version, procedures=len(catalog), created_at=datetime.now(UTC)
         )
         manifest.encoder_seconds = conversion.seconds
+        manifest.onnx_export_seconds = export.seconds
         todo = [name for name in names if force or not _step_intact(root, manifest, name)]
-        encoder: Encoder | None = None
+        encoder: TextEncoder | None = None
         for name in tqdm(todo, desc=f"artefacts {catalog.version}", unit="step", disable=not todo):
             if encoder is None:
-                encoder = load_encoder(encoder_dir)
+                # Passages embedded by an earlier build (another catalog version) are reused.
+                encoder = StoredPassageEncoder(load_encoder(encoder_dir), encoder_dir)
             manifest.steps[name] = _run_step(name, BUILD_STEPS[name], catalog, root, encoder)
             # Written after every step, so an interrupted build keeps what it finished.
             _write_manifest(root, manifest)
@@ -218,7 +232,7 @@ def _step_intact(root: Path, manifest: ArtefactManifest, name: str) -> bool:
     )
 
 
-def _run_step(name: str, step: BuildStep, catalog: Catalog, root: Path, encoder: Encoder) -> StepRecord:
+def _run_step(name: str, step: BuildStep, catalog: Catalog, root: Path, encoder: TextEncoder) -> StepRecord:
     """Run a step into a scratch folder and swap it in, so a failed step leaves no half output."""
     final = root / name
     scratch = root / f".{name}.building-{os.getpid()}"

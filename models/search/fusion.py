@@ -84,14 +84,17 @@ class FusionWeights(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    # Chosen on generated queries and the FAQ questions of another project, never on the dev set
-    # (see README of models/search): e5 helps English most, unaccented text least.
+    # Chosen on generated queries and the FAQ questions of another project, never on the dev set.
+    # e5 helps English most; on codes and short keywords it added nothing there, and a weight of 0
+    # skips query encoding (the dearest step of the query path). Unaccented text is repaired
+    # before encoding, so it is weighed by its length like accented text.
     dense: dict[QueryKind, float] = {
-        QueryKind.CODE: 0.3,
+        QueryKind.CODE: 0.0,
         QueryKind.ENGLISH: 0.6,
-        QueryKind.UNACCENTED: 0.25,
-        QueryKind.KEYWORD: 0.2,
+        QueryKind.KEYWORD: 0.0,
         QueryKind.SENTENCE: 0.2,
+        QueryKind.UNACCENTED_KEYWORD: 0.0,
+        QueryKind.UNACCENTED_SENTENCE: 0.2,
     }
     coverage: float = 0.15  # weight of title coverage added to the max-normalised BM25 score
     lexical_normaliser: str = "max"

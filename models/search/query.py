@@ -22,9 +22,10 @@ class QueryKind(StrEnum):
 
     CODE = "code"
     ENGLISH = "english"
-    UNACCENTED = "unaccented"
     KEYWORD = "keyword"
     SENTENCE = "sentence"
+    UNACCENTED_KEYWORD = "unaccented_keyword"
+    UNACCENTED_SENTENCE = "unaccented_sentence"
 
 
 class AnalysedQuery(BaseModel):
@@ -77,12 +78,10 @@ def analyse_query(
         kind = QueryKind.CODE
     elif english:
         kind = QueryKind.ENGLISH
-    elif not accented:
-        kind = QueryKind.UNACCENTED
     elif len(syllables) <= KEYWORD_MAX_SYLLABLES:
-        kind = QueryKind.KEYWORD
+        kind = QueryKind.KEYWORD if accented else QueryKind.UNACCENTED_KEYWORD
     else:
-        kind = QueryKind.SENTENCE
+        kind = QueryKind.SENTENCE if accented else QueryKind.UNACCENTED_SENTENCE
     expansions = lexicon.find(syllables, english=english, folded=not accented and not english)
     repaired = syllables
     if repairer is not None and kind not in (QueryKind.CODE, QueryKind.ENGLISH):

@@ -102,7 +102,7 @@ def main() -> None:
     engine.cache_clear()
 
     print(f"\n{len(queries)} queries, one at a time (ms)")
-    print(f"{"system":<40} {'p50':>9} {'p99':>9} {'max':>9} {'queries/s':>10}")
+    print(f"{'system':<40} {'p50':>9} {'p99':>9} {'max':>9} {'queries/s':>10}")
     print(_row("sqlite-fts5 (unicode61 rd=2)", _timings(fts5.search, queries)))
     lexical_cold = _timings(lexical_only.search, queries, lexical_only.cache_clear)
     print(_row("ours lexical only, cold", lexical_cold))

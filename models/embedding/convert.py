@@ -339,6 +339,7 @@ def convert(
     shutil.rmtree(work, ignore_errors=True)
     try:
         _build(work, weights_path, tokenizer_path, show_progress)
+        make_readable(work / "model")
         files_written = {
             str(path.relative_to(work / "model")): path.stat().st_size
             for path in sorted((work / "model").rglob("*"))
@@ -432,3 +433,10 @@ def _assemble(work: Path, staging: Path, header: Header, steps: tqdm) -> None:
     )
     model.save(str(work / "model"))
     steps.update()
+
+
+def make_readable(folder: Path) -> None:
+    """Some writers create 0600 files; the service may run as another user than the build."""
+    for path in folder.rglob("*"):
+        if path.is_file():
+            path.chmod(0o644)

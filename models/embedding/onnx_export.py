@@ -5,6 +5,7 @@ worse when its two OpenMP threads compete with other processes; ONNX Runtime run
 graph in ~7-10 ms with agreement of cosine 1.0000 (`benchmarks/encode_latency.py`). Dynamic int8
 quantisation was faster too but lost quality (per-tensor activation scales), so the graph stays
 fp32. Mean pooling and L2 normalisation are inside the graph, so the runtime side only tokenises.
+The weights are stored as external data, which ONNX Runtime memory-maps.
 
 Written to `<encoder folder>/onnx/`, with a manifest tying it to the conversion it came from, so
 it is exported once per conversion. A build step (`models.artefacts`), never run at import time.
@@ -23,13 +24,16 @@ from pydantic import BaseModel
 from tqdm import tqdm
 
 from models.embedding.convert import MANIFEST_NAME as CONVERSION_MANIFEST
-from models.embedding.convert import sha256_file
+from models.embedding.convert import make_readable, sha256_file
 
 ONNX_DIR = "onnx"
 ONNX_FILE = "sentence_embedding.onnx"
+# Weights live beside the graph: ONNX Runtime then maps them from the file instead of copying,
+# so a serving process holds ~150 MB resident instead of ~520 MB, shared between workers.
+WEIGHTS_FILE = "sentence_embedding.onnx.data"
 EXPORT_MANIFEST = "export.json"
 # Bump when the exported graph changes, so old exports are redone.
-EXPORTER_VERSION = 1
+EXPORTER_VERSION = 2
 OPSET = 17
 # Sentences checked against the PyTorch model after export.
 _CHECK_SENTENCES = ["query: đăng ký tạm trú", "passage: Cấp lại thẻ căn cước. Cấp, quản lý căn cước"]
@@ -69,9 +73,16 @@ def is_exported(encoder_dir: Path) -> bool:
         and manifest.exporter_version == EXPORTER_VERSION
         and conversion.is_file()
         and manifest.conversion_sha256 == sha256_file(conversion)
-        and onnx_path(encoder_dir).is_file()
-        and onnx_path(encoder_dir).stat().st_size == manifest.bytes
+        and _export_bytes(Path(encoder_dir) / ONNX_DIR) == manifest.bytes
     )
+
+
+def _export_bytes(folder: Path) -> int | None:
+    """Size of graph plus weights, or None when either file is missing."""
+    files = [folder / ONNX_FILE, folder / WEIGHTS_FILE]
+    if not all(path.is_file() for path in files):
+        return None
+    return sum(path.stat().st_size for path in files)
 
 
 def export_onnx(encoder_dir: Path, *, force: bool = False, show_progress: bool = True) -> ExportManifest:
@@ -94,13 +105,14 @@ def export_onnx(encoder_dir: Path, *, force: bool = False, show_progress: bool =
             bar.update()
             agreement = _check(encoder_dir, work / ONNX_FILE, reference)
             bar.update()
+        make_readable(work)
         manifest = ExportManifest(
             exporter_version=EXPORTER_VERSION,
             conversion_sha256=sha256_file(encoder_dir / CONVERSION_MANIFEST),
             onnxruntime_agreement=round(agreement, 6),
             created_at=datetime.now(UTC),
             seconds=round(time.perf_counter() - started, 2),
-            bytes=(work / ONNX_FILE).stat().st_size,
+            bytes=_export_bytes(work) or 0,
         )
         (work / EXPORT_MANIFEST).write_text(manifest.model_dump_json(indent=2) + "\n", encoding="utf-8")
         shutil.rmtree(encoder_dir / ONNX_DIR, ignore_errors=True)
@@ -114,6 +126,7 @@ def _export(encoder_dir: Path, target: Path) -> np.ndarray:
     """Trace BERT + mean pooling + normalisation; returns PyTorch's vectors of the check sentences."""
     import warnings
 
+    import onnx
     import torch
     from transformers import AutoTokenizer, BertModel
 
@@ -138,6 +151,7 @@ def _export(encoder_dir: Path, target: Path) -> np.ndarray:
     inputs = (batch["input_ids"], batch["attention_mask"])
     with torch.inference_mode():
         reference = model(*inputs).numpy()
+    single_file = target.with_name("single-file.onnx")
     with warnings.catch_warnings():
         # The TorchScript exporter warns about shape-dependent Python branches in transformers'
         # mask helpers; the dynamic axes below keep the graph valid for any batch and length.
@@ -145,7 +159,7 @@ def _export(encoder_dir: Path, target: Path) -> np.ndarray:
         torch.onnx.export(
             model,
             inputs,
-            str(target),
+            str(single_file),
             dynamo=False,
             input_names=["input_ids", "attention_mask"],
             output_names=["sentence_embedding"],
@@ -156,6 +170,11 @@ def _export(encoder_dir: Path, target: Path) -> np.ndarray:
             },
             opset_version=OPSET,
         )
+    graph = onnx.load(str(single_file))
+    onnx.save_model(
+        graph, str(target), save_as_external_data=True, all_tensors_to_one_file=True, location=WEIGHTS_FILE
+    )
+    single_file.unlink()
     return reference
 
 

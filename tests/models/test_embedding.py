@@ -27,7 +27,7 @@ from models.embedding.convert import (
     read_layout,
 )
 from models.embedding.encoder import Encoder
-from models.embedding.onnx_export import export_onnx, read_export_manifest
+from models.embedding.onnx_export import ONNX_DIR, WEIGHTS_FILE, export_onnx, read_export_manifest
 from models.embedding.passage_store import StoredPassageEncoder
 from models.search.dense import DenseIndex, DenseIndexError, procedure_passage
 
@@ -244,6 +244,8 @@ def test_onnx_export_is_skipped_when_current(artefacts: Artefacts) -> None:
     before = read_export_manifest(artefacts.encoder_dir)
     assert before is not None and before.onnxruntime_agreement >= 0.9999
     assert export_onnx(artefacts.encoder_dir, show_progress=False) == before
+    # Weights outside the graph file are what lets ONNX Runtime map them instead of copying.
+    assert (artefacts.encoder_dir / ONNX_DIR / WEIGHTS_FILE).stat().st_size > 400_000_000
 
 
 @pytest.mark.slow

@@ -148,6 +148,7 @@ class SearchEngine:
         self.codes = self.lexical.codes
         self._procedures = [catalog.get_or_raise(code=code) for code in self.codes]
         self._position = {code: i for i, code in enumerate(self.codes)}
+        self._local = np.array([p.is_local for p in self._procedures], dtype=np.float32)
         self.dense = dense
         self._dense_order: np.ndarray | None = None
         if dense is not None and dense.codes != self.codes:
@@ -213,7 +214,8 @@ class SearchEngine:
             dense = self.dense.scores(analysed.dense_text())
             if self._dense_order is not None:
                 dense = dense[self._dense_order]
-        return fuse(lexical, dense, analysed.kind, self.fusion_weights)
+        fused = fuse(lexical, dense, analysed.kind, self.fusion_weights)
+        return np.where(fused > 0, fused + self.fusion_weights.local_prior * self._local, fused)
 
     def _exact_matches(self, analysed: AnalysedQuery) -> dict[int, tuple[float, str]]:
         found: dict[int, tuple[float, str]] = {}

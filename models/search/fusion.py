@@ -96,6 +96,9 @@ class FusionWeights(BaseModel):
         QueryKind.UNACCENTED_KEYWORD: 0.0,
         QueryKind.UNACCENTED_SENTENCE: 0.2,
     }
+    # Added to procedures performed at city or commune level, the ones Hà Nội runs, so that a
+    # ministry-level twin of the same procedure comes second (design.md, "Data rules").
+    local_prior: float = 0.03
     coverage: float = 0.15  # weight of title coverage added to the max-normalised BM25 score
     lexical_normaliser: str = "max"
     dense_normaliser: str = "top_minmax"

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from models.business.deadlines import add_months
 from models.business.profile import LegalForm
+from models.kpi.share import KpiShare
 
 PACKAGE_TARGET = 0.80
 POLICY_TARGET = 0.50
@@ -46,19 +47,6 @@ class RegistryEvent(BaseModel):
     on: date
     legal_form: LegalForm | None = None
     source: Literal["registry", "synthetic"] = "registry"
-
-
-class KpiShare(BaseModel):
-    """A share with its parts, the target and whether it is met."""
-
-    name: str
-    numerator: int
-    denominator: int
-    share: float | None = Field(description="None when nothing is counted.")
-    target: float
-    meets_target: bool
-    note: str
-    synthetic: bool
 
 
 class _Business(BaseModel):
@@ -85,22 +73,6 @@ def _businesses(events: Iterable[RegistryEvent]) -> dict[str, _Business]:
     return grouped
 
 
-def _share(
-    name: str, numerator: int, denominator: int, target: float, note: str, synthetic: bool
-) -> KpiShare:
-    share = numerator / denominator if denominator else None
-    return KpiShare(
-        name=name,
-        numerator=numerator,
-        denominator=denominator,
-        share=share,
-        target=target,
-        meets_target=share is not None and share >= target,
-        note=note,
-        synthetic=synthetic,
-    )
-
-
 def new_business_package_share(
     events: Iterable[RegistryEvent], *, period_start: date, period_end: date, as_of: date
 ) -> KpiShare:
@@ -123,13 +95,13 @@ def new_business_package_share(
             served += 1
         elif add_months(registered_on, 12) > as_of:
             open_windows += 1
-    return _share(
-        "new_businesses_with_startup_package",
-        served,
-        len(cohort),
-        PACKAGE_TARGET,
-        f"{open_windows} cơ sở chưa có gói nhưng còn trong 12 tháng đầu",
-        any(b.synthetic for _, b in cohort),
+    return KpiShare.of(
+        name="new_businesses_with_startup_package",
+        numerator=served,
+        denominator=len(cohort),
+        target=PACKAGE_TARGET,
+        note=f"{open_windows} cơ sở chưa có gói nhưng còn trong 12 tháng đầu",
+        synthetic=any(b.synthetic for _, b in cohort),
     )
 
 
@@ -142,13 +114,13 @@ def operating_policy_share(events: Iterable[RegistryEvent], *, period_start: dat
         if b.registered_on and b.registered_on <= as_of and (b.closed_on is None or b.closed_on > as_of)
     ]
     reached = sum(any(period_start <= day <= as_of for day in b.suggestions) for b in operating)
-    return _share(
-        "operating_businesses_with_policy_suggestion",
-        reached,
-        len(operating),
-        POLICY_TARGET,
-        "cơ sở đang hoạt động tại ngày báo cáo (chưa chấm dứt)",
-        any(b.synthetic for b in operating),
+    return KpiShare.of(
+        name="operating_businesses_with_policy_suggestion",
+        numerator=reached,
+        denominator=len(operating),
+        target=POLICY_TARGET,
+        note="cơ sở đang hoạt động tại ngày báo cáo (chưa chấm dứt)",
+        synthetic=any(b.synthetic for b in operating),
     )
 
 

@@ -13,24 +13,10 @@ from collections.abc import Callable, Collection, Iterable
 from pydantic import BaseModel
 
 from catalog.schema import Procedure
-from models.kpi.businesses import KpiShare
+from models.kpi.share import KpiShare
 
 EVENT_TARGET = 0.5  # Resolution 57 plan: ≥ 50 % of procedures in life-event groups
 FULLY_ONLINE_TARGET = 0.8  # 80 % of procedures fully online by 6/2026
-
-
-def _share(name: str, numerator: int, denominator: int, target: float, note: str) -> KpiShare:
-    share = round(numerator / denominator, 4) if denominator else None
-    return KpiShare(
-        name=name,
-        numerator=numerator,
-        denominator=denominator,
-        share=share,
-        target=target,
-        meets_target=share is not None and share >= target,
-        note=note,
-        synthetic=False,
-    )
 
 
 def _scope(procedures: Iterable[Procedure], local_only: bool) -> list[Procedure]:
@@ -44,12 +30,13 @@ def event_coverage(
     online = [p for p in _scope(procedures, local_only) if p.fully_online]
     inside = sum(p.code in codes_in_events for p in online)
     scope = "cấp tỉnh và cấp xã" if local_only else "toàn bộ danh mục"
-    return _share(
-        "procedures_in_events",
-        inside,
-        len(online),
-        EVENT_TARGET,
-        f"thủ tục trực tuyến toàn trình thuộc ≥ 1 nhóm sự kiện ({scope})",
+    return KpiShare.of(
+        name="procedures_in_events",
+        numerator=inside,
+        denominator=len(online),
+        target=EVENT_TARGET,
+        note=f"thủ tục trực tuyến toàn trình thuộc ≥ 1 nhóm sự kiện ({scope})",
+        synthetic=False,
     )
 
 
@@ -60,12 +47,13 @@ def fully_online_share(procedures: Iterable[Procedure], *, local_only: bool = Tr
     sources = {p.fully_online_source for p in chosen}
     scope = "cấp tỉnh và cấp xã" if local_only else "toàn bộ danh mục"
     origin = "danh sách chính thức" if sources == {"official"} else "suy ra từ kênh nộp"
-    return _share(
-        "procedures_fully_online",
-        online,
-        len(chosen),
-        FULLY_ONLINE_TARGET,
-        f"thủ tục trực tuyến toàn trình ({scope}; {origin})",
+    return KpiShare.of(
+        name="procedures_fully_online",
+        numerator=online,
+        denominator=len(chosen),
+        target=FULLY_ONLINE_TARGET,
+        note=f"thủ tục trực tuyến toàn trình ({scope}; {origin})",
+        synthetic=False,
     )
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from pydantic import BaseModel, Field
 
-from models.kpi.businesses import KpiShare
+from models.kpi.share import KpiShare
 
 SUGGESTION_TARGET = 0.6
 
@@ -40,14 +40,11 @@ def suggestion_share(records: Iterable[DossierRecord]) -> KpiShare:
     """Share of dossiers with at least one suggestion shown."""
     records = list(records)
     with_any = sum(r.suggestions_shown > 0 for r in records)
-    share = round(with_any / len(records), 4) if records else None
-    return KpiShare(
+    return KpiShare.of(
         name="dossiers_with_suggestions",
         numerator=with_any,
         denominator=len(records),
-        share=share,
         target=SUGGESTION_TARGET,
-        meets_target=share is not None and share >= SUGGESTION_TARGET,
         note="hồ sơ được gợi ý ≥ 1 dịch vụ liên quan",
         synthetic=any(r.synthetic for r in records),
     )

@@ -1,21 +1,26 @@
 """Load and fault run of the HTTP service on 127.0.0.1: search and dossier suggestions at 1, 10 and
-50 concurrent clients, then again at 10 clients with Redis killed halfway (and restarted).
+50 concurrent clients, then the same client counts again with Redis killed halfway (and restarted).
 
-The service runs as a real uvicorn process (`tthc serve`'s app, `--workers N`) with a real
-`redis-server` (append-only, fsync always) as its store. Clients are bounded async httpx tasks,
-each sending its next request when the previous one answered (closed loop).
+The service runs as a real process (`tthc serve --workers N`) with a real `redis-server`
+(append-only, fsync always) as its store. Clients are async httpx tasks in this process, each
+sending its next request when the previous one answered (closed loop), for a bounded time.
 
+* baseline, same run, same clients: GET /healthz, the framework's own floor on this machine;
 * cold search: every query is distinct (random spans of catalog titles, half without diacritics),
-  so neither the Redis answer cache nor the engine's own LRU can answer it (`X-Cache: miss`
-  counted and printed);
+  so neither the Redis answer cache nor the engine's own LRU can answer it (`X-Cache` hits are
+  counted and printed: 0 expected);
 * warm search: 40 queries repeated, answered from the Redis cache after their first request;
-* suggestions: POST /v1/cases/suggestions for random catalog codes (each one records a dossier);
-* baseline, same run, same clients: GET /healthz, the framework's own floor on this machine.
+* suggestions: POST /v1/cases/suggestions for random catalog codes (each one records a dossier).
 
-During the fault run the clients also send feedback; every 202 is counted and compared with the
-Redis stream length after Redis is back (count in = count out). Rate limiting is switched off
-for the run (TTHC_RATE_LIMIT_PER_SECOND=0): one load client would otherwise be throttled as one
-caller. Figures on this shared 2-core machine are noisy when other jobs run.
+Fault runs, one per client count: cold search, suggestions and feedback mixed; Redis is killed
+with SIGKILL at half time and restarted at three quarters. Every feedback answered 202 is counted
+and compared, once Redis is back and the workers' buffers are flushed, with the length of the
+Redis feedback stream and the KPI counter (count in = count out).
+
+Rate limiting is switched off for the run (TTHC_RATE_LIMIT_PER_SECOND=0): the load client would
+otherwise be throttled as one caller. The load client shares the machine's cores with the service,
+and on this shared 2-core machine figures are noisy when other jobs run. Exit status 1 when any
+answer was a 5xx or feedback was lost.
 
     .venv/bin/python benchmarks/load_service.py [--seconds 8] [--workers 1] [--clients 1,10,50]
 """
@@ -42,12 +47,16 @@ sys.path.insert(0, str(REPO))  # the redis-server helper lives with the tests, n
 
 from catalog.store import load_catalog  # noqa: E402
 from models.text.normalize import fold_diacritics  # noqa: E402
+from service.store.base import Stream  # noqa: E402
+from service.store.redis import COUNTERS_KEY, stream_key  # noqa: E402
 from tests.service.redis_server import RedisServer, free_port  # noqa: E402
+
+Request = Callable[[httpx.AsyncClient], Awaitable[tuple[str, httpx.Response]]]
 
 
 @dataclass
 class Run:
-    """What one phase measured."""
+    """What one kind of request measured in one phase."""
 
     name: str
     clients: int
@@ -62,15 +71,25 @@ class Run:
         self.latencies.append(latency)
         self.cache_hits += cache == "hit"
 
+    @property
+    def server_errors(self) -> int:
+        return sum(n for status, n in self.statuses.items() if status >= 500)
+
     def line(self) -> str:
         lat = np.array(self.latencies) * 1000 if self.latencies else np.zeros(1)
-        fivexx = sum(n for s, n in self.statuses.items() if s >= 500)
         return (
-            f"{self.name:<22} {self.clients:>3} clients  {len(self.latencies) / self.seconds:8.1f} req/s  "
-            f"p50 {np.percentile(lat, 50):7.1f} ms  p99 {np.percentile(lat, 99):7.1f} ms  "
-            f"5xx {fivexx}  conn.errors {self.errors}  cache hits {self.cache_hits}/{len(self.latencies)}  "
-            f"statuses {dict(sorted(self.statuses.items()))}"
+            f"| {self.name:<28} | {self.clients:>3} | {len(self.latencies) / self.seconds:7.1f} | "
+            f"{np.percentile(lat, 50):7.1f} | {np.percentile(lat, 99):7.1f} | {self.server_errors:>3} | "
+            f"{self.errors:>3} | {self.cache_hits:>5}/{len(self.latencies):<5} | "
+            f"{dict(sorted(self.statuses.items()))} |"
         )
+
+
+HEADER = (
+    "| phase                        | cl. |   req/s |  p50 ms |  p99 ms | 5xx | err |  cache hits"
+    " | statuses |\n"
+    "| --- | --: | --: | --: | --: | --: | --: | --: | --- |"
+)
 
 
 class QueryMaker:
@@ -96,12 +115,14 @@ class QueryMaker:
 
 async def drive(
     client: httpx.AsyncClient,
-    run: Run,
+    runs: dict[str, Run],
+    clients: int,
     seconds: float,
-    request: Callable[[httpx.AsyncClient], Awaitable[httpx.Response]],
+    request: Request,
     during: Callable[[float], Awaitable[None]] | None = None,
 ) -> None:
-    """`run.clients` closed-loop clients for `seconds`; `during(elapsed)` runs alongside."""
+    """`clients` closed-loop clients for `seconds`, each answer filed under the kind `request` names;
+    `during(seconds)` runs alongside."""
     started = time.perf_counter()
     deadline = started + seconds
 
@@ -109,20 +130,22 @@ async def drive(
         while time.perf_counter() < deadline:
             sent = time.perf_counter()
             try:
-                response = await request(client)
+                kind, response = await request(client)
             except httpx.HTTPError:
-                run.errors += 1
+                next(iter(runs.values())).errors += 1
                 continue
-            run.add(response.status_code, time.perf_counter() - sent, response.headers.get("x-cache"))
+            runs[kind].add(response.status_code, time.perf_counter() - sent, response.headers.get("x-cache"))
 
-    tasks = [asyncio.create_task(one_client()) for _ in range(run.clients)]
+    tasks = [asyncio.create_task(one_client()) for _ in range(clients)]
     if during is not None:
         tasks.append(asyncio.create_task(during(seconds)))
     await asyncio.gather(*tasks)
-    run.seconds = time.perf_counter() - started
+    for run in runs.values():
+        run.seconds = time.perf_counter() - started
 
 
 def start_service(port: int, redis_url: str, workers: int) -> tuple[subprocess.Popen[bytes], float]:
+    """`tthc serve` as users start it; seconds from launch until `/readyz` answers 200."""
     env = {
         **os.environ,
         "TTHC_REDIS_URL": redis_url,
@@ -147,31 +170,49 @@ def start_service(port: int, redis_url: str, workers: int) -> tuple[subprocess.P
             pass
         if process.poll() is not None:
             raise SystemExit("the service exited during start-up")
-        time.sleep(0.2)
+        time.sleep(0.1)
     process.kill()
     raise SystemExit("the service did not become ready in 300 s")
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of the process and its children (the uvicorn workers), in MB."""
-    total = 0
-    pids = [pid]
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    if children.exists():
-        pids += [int(p) for p in children.read_text().split()]
-    for one in pids:
-        for line in Path(f"/proc/{one}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                total += int(line.split()[1])
-    return total / 1024
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
-async def main(args: argparse.Namespace) -> None:
+def worker_rss_mb(pid: int, workers: int) -> list[float]:
+    """Resident memory of each serving process: the process itself with one worker, else each
+    worker uvicorn spawned (its supervisor and multiprocessing's resource tracker left out)."""
+    if workers == 1:
+        return [_rss_mb(pid)]
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    spawned = [int(c) for c in children if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
+    return [_rss_mb(child) for child in spawned]
+
+
+async def wait_flushed(client: httpx.AsyncClient, workers: int, seconds: float = 30) -> bool:
+    """Until every worker says Redis is reachable and nothing is buffered (each /readyz answer
+    comes from one worker, so ask often enough to hear from all of them)."""
+    deadline = time.monotonic() + seconds
+    clean = 0
+    while time.monotonic() < deadline:
+        store = (await client.get("/readyz")).json()["store"]
+        clean = clean + 1 if store["available"] and not store["buffered_events"] else 0
+        if clean >= 4 * workers:
+            return True
+        await asyncio.sleep(0.1)
+    return False
+
+
+async def main(args: argparse.Namespace) -> int:
     catalog = load_catalog()
     codes = catalog.codes()
     make_query = QueryMaker([p.title for p in catalog])
     warm_queries = [make_query() for _ in range(40)]
     rng = random.Random(11)
+    server_errors = 0
 
     with tempfile.TemporaryDirectory() as scratch:
         redis_server = RedisServer(Path(scratch) / "redis")
@@ -179,9 +220,14 @@ async def main(args: argparse.Namespace) -> None:
         port = free_port()
         service, start_seconds = start_service(port, redis_server.url, args.workers)
         try:
-            rss = rss_mb(service.pid)
-            print(f"service ready in {start_seconds:.1f} s ({args.workers} worker(s)); RSS {rss:.0f} MB")
-            print("readyz:", httpx.get(f"http://127.0.0.1:{port}/readyz").json()["degraded"] or "ok")
+            rss = ", ".join(f"{mb:.0f}" for mb in worker_rss_mb(service.pid, args.workers))
+            ready = httpx.get(f"http://127.0.0.1:{port}/readyz").json()
+            print(
+                f"service ready in {start_seconds:.1f} s ({args.workers} worker(s)); RSS per worker {rss} MB"
+            )
+            print(
+                f"readyz: {ready['status']} {ready['degraded'] or ''}; load seconds {ready['load_seconds']}"
+            )
             limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
             async with httpx.AsyncClient(
                 base_url=f"http://127.0.0.1:{port}", timeout=10, limits=limits
@@ -189,46 +235,46 @@ async def main(args: argparse.Namespace) -> None:
                 for q in warm_queries:  # fill the cache once
                     await client.get("/v1/search", params={"q": q})
 
-                async def cold(c: httpx.AsyncClient) -> httpx.Response:
-                    return await c.get("/v1/search", params={"q": make_query()})
+                async def cold(c: httpx.AsyncClient) -> tuple[str, httpx.Response]:
+                    return "search", await c.get("/v1/search", params={"q": make_query()})
 
-                async def warm(c: httpx.AsyncClient) -> httpx.Response:
-                    return await c.get("/v1/search", params={"q": rng.choice(warm_queries)})
+                async def warm(c: httpx.AsyncClient) -> tuple[str, httpx.Response]:
+                    return "search", await c.get("/v1/search", params={"q": rng.choice(warm_queries)})
 
-                async def suggest(c: httpx.AsyncClient) -> httpx.Response:
+                async def suggest(c: httpx.AsyncClient) -> tuple[str, httpx.Response]:
                     chosen = rng.sample(codes, rng.choice([1, 1, 2]))
-                    return await c.post("/v1/cases/suggestions", json={"codes": chosen})
+                    return "suggestions", await c.post("/v1/cases/suggestions", json={"codes": chosen})
 
-                async def health(c: httpx.AsyncClient) -> httpx.Response:
-                    return await c.get("/healthz")
+                async def health(c: httpx.AsyncClient) -> tuple[str, httpx.Response]:
+                    return "healthz", await c.get("/healthz")
 
+                print(HEADER)
                 phases = [
-                    ("baseline /healthz", health),
-                    ("search cold", cold),
-                    ("search warm", warm),
-                    ("suggestions", suggest),
+                    ("baseline /healthz", "healthz", health),
+                    ("search cold", "search", cold),
+                    ("search warm", "search", warm),
+                    ("suggestions", "suggestions", suggest),
                 ]
                 for clients in args.clients:
-                    for name, request in phases:
+                    for name, kind, request in phases:
                         run = Run(name, clients)
-                        await drive(client, run, args.seconds, request)
+                        await drive(client, {kind: run}, clients, args.seconds, request)
+                        server_errors += run.server_errors
                         print(run.line(), flush=True)
 
-                # Fault run: 10 clients, search + suggestions + feedback; Redis killed at half time.
                 accepted = 0
 
-                async def mixed(c: httpx.AsyncClient) -> httpx.Response:
+                async def mixed(c: httpx.AsyncClient) -> tuple[str, httpx.Response]:
                     nonlocal accepted
                     roll = rng.random()
                     if roll < 0.5:
                         return await cold(c)
                     if roll < 0.8:
                         return await suggest(c)
-                    response = await c.post(
-                        "/v1/feedback", json={"suggestion": rng.choice(codes), "outcome": "accepted"}
-                    )
+                    body = {"suggestion": rng.choice(codes), "outcome": "accepted"}
+                    response = await c.post("/v1/feedback", json=body)
                     accepted += response.status_code == 202
-                    return response
+                    return "feedback", response
 
                 readiness: list[str] = []
 
@@ -239,30 +285,40 @@ async def main(args: argparse.Namespace) -> None:
                     readiness.append((await client.get("/readyz")).json()["status"])
                     await asyncio.to_thread(redis_server.start)
 
-                run = Run("mixed, Redis killed", 10)
-                await drive(client, run, args.seconds * 2, mixed, during=fault)
-                print(run.line())
-                deadline = time.monotonic() + 30
-                while (await client.get("/readyz")).json()["store"][
-                    "buffered_events"
-                ] and time.monotonic() < deadline:
-                    await asyncio.sleep(0.2)
-                stored = redis_server.client().xlen("{tthc}:events:feedback")
+                for clients in args.clients:
+                    runs = {
+                        kind: Run(f"{kind} (Redis killed)", clients)
+                        for kind in ("search", "suggestions", "feedback")
+                    }
+                    await drive(client, runs, clients, args.seconds * 2, mixed, during=fault)
+                    for run in runs.values():
+                        server_errors += run.server_errors
+                        print(run.line(), flush=True)
+                    if not await wait_flushed(client, args.workers):
+                        print("buffered events not flushed within 30 s")
+
+                redis = redis_server.client()
+                stored = redis.xlen(stream_key(Stream.FEEDBACK))
+                counted = int(redis.hget(COUNTERS_KEY, "feedback:accepted") or 0)
+                print(f"/readyz while Redis was down: {readiness}")
                 print(
-                    f"readyz while Redis was down: {readiness}; "
-                    f"feedback accepted (202) {accepted}, in the Redis stream after restart {stored}"
+                    f"feedback accepted (202): {accepted}; in the Redis stream after the restarts: {stored}; "
+                    f"KPI counter feedback:accepted: {counted}"
                 )
-            print(f"RSS after the run {rss_mb(service.pid):.0f} MB")
+            rss = ", ".join(f"{mb:.0f}" for mb in worker_rss_mb(service.pid, args.workers))
+            print(f"RSS per worker after the run: {rss} MB")
         finally:
             service.terminate()
             service.wait(timeout=30)
             redis_server.kill()
+    lost = accepted != stored or accepted != counted
+    print(f"5xx answers: {server_errors}; feedback lost or doubled: {lost}")
+    return 1 if server_errors or lost else 0
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=8.0, help="length of each phase")
+    parser.add_argument("--seconds", type=float, default=8.0, help="length of each phase (fault runs: twice)")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--clients", type=lambda s: [int(x) for x in s.split(",")], default=[1, 10, 50])
-    arguments = parser.parse_args()
-    sys.exit(asyncio.run(main(arguments)))
+    sys.exit(asyncio.run(main(parser.parse_args())))

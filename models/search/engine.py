@@ -26,7 +26,7 @@ from models.search.repair import QueryRepairer
 from models.search.synthetic import core_title
 from models.text.lexicon import Lexicon, default_lexicon
 from models.text.normalize import fold_diacritics
-from models.text.stopwords import ENGLISH_STOPWORDS
+from models.text.stopwords import ENGLISH_STOPWORDS, VIETNAMESE_STOPWORDS
 
 if TYPE_CHECKING:
     from models.embedding.encoder import Encoder, Precision
@@ -157,7 +157,8 @@ class SearchEngine:
         self.lexical_weights = lexical_weights or LexicalWeights()
         self.fusion_weights = fusion_weights or FusionWeights()
         self._english_vocabulary = self.lexicon.english_vocabulary() - ENGLISH_STOPWORDS
-        self.repairer = QueryRepairer(self._procedures)
+        # Function words ("mấy", "gì", "rồi") are Vietnamese the catalog rarely writes.
+        self.repairer = QueryRepairer(self._procedures, keep=VIETNAMESE_STOPWORDS)
         self._by_core_title: dict[str, list[int]] = {}
         self._by_folded_title: dict[str, list[int]] = {}
         for i, procedure in enumerate(self._procedures):

@@ -85,7 +85,14 @@ def analyse_query(
     expansions = lexicon.find(syllables, english=english, folded=not accented and not english)
     repaired = syllables
     if repairer is not None and kind not in (QueryKind.CODE, QueryKind.ENGLISH):
-        repaired = repairer.repair(syllables)
+        # A lexicon term found in the query fixes the spelling of its syllables ("so do" → sổ đỏ).
+        fixed = {
+            e.start + k: written
+            for e in sorted(expansions, key=lambda e: e.start - e.end)
+            if e.kind != "english"
+            for k, written in enumerate(e.written.split())
+        }
+        repaired = repairer.repair(syllables, fixed=fixed)
         if repaired != syllables:
             # The repaired words may name lexicon terms the typed ones hid ("tro" → "trọ").
             seen = {(e.start, e.end, e.term) for e in expansions}

@@ -6,13 +6,22 @@ syllable, among the catalog spellings with the same folded letters (restoration)
 confusion away (`models.text.spelling`), the sequence most likely under a syllable bigram model of
 the catalog's own text (Viterbi decoding of a noisy channel, as in classic diacritic restoration,
 e.g. Nguyen & Ock, "Diacritics restoration in Vietnamese", 2010).
+
+What the repair keeps: words the project knows as Vietnamese beyond the catalog's few thousand
+syllables, i.e. function words typed with marks ("mấy", "gì", "rồi") and the lexicon's terms found
+in the query ("sổ đỏ", also typed bare as "so do"); and, in a query written with marks, its bare
+syllables ("ra", "rau"), which the writer left bare on purpose, unless context says otherwise. A
+marked syllable that Vietnamese phonology rules out (a stop final -p/-t/-c/-ch takes only the sắc
+or nặng tone: "thưc", "đươc") is always repaired. Over-repair is the cheaper error: the words as
+typed are searched too, the repaired ones only add to them.
 """
 
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import pairwise
 
 from catalog.schema import Procedure
@@ -27,6 +36,17 @@ CHANGE_SPELLING = math.log(0.01)
 # A syllable the catalog itself uses is trusted more: only strong context overrides it.
 CHANGE_KNOWN_WORD = math.log(0.01)
 INTERPOLATION = 0.8
+_STOP_FINALS = ("p", "t", "c", "ch")
+_STOP_FINAL_TONES = frozenset("\u0301\u0323")  # sắc, nặng
+
+
+def impossible_syllable(syllable: str) -> bool:
+    """True for a marked syllable no Vietnamese word has: a stop final with a tone other than sắc
+    or nặng ("thưc", "đươc", "chưng"). Bare syllables are not judged: their marks were left out."""
+    folded = fold_diacritics(syllable)
+    if folded == syllable or not folded.endswith(_STOP_FINALS):
+        return False
+    return not any(ch in _STOP_FINAL_TONES for ch in unicodedata.normalize("NFD", syllable))
 
 
 def _texts(procedure: Procedure) -> Iterable[str]:
@@ -40,7 +60,9 @@ def _texts(procedure: Procedure) -> Iterable[str]:
 class QueryRepairer:
     """Syllable unigram/bigram counts of a catalog and the repair that decodes against them."""
 
-    def __init__(self, procedures: Iterable[Procedure]) -> None:
+    def __init__(self, procedures: Iterable[Procedure], *, keep: Iterable[str] = ()) -> None:
+        """Count the catalog's syllables; `keep`: Vietnamese words kept whenever typed with marks."""
+        self.keep = frozenset(w for w in keep if fold_diacritics(w) != w)
         self.unigrams: Counter[str] = Counter()
         self.bigrams: Counter[tuple[str, str]] = Counter()
         for procedure in procedures:
@@ -65,33 +87,54 @@ class QueryRepairer:
         bigram = self.bigrams.get((previous, word), 0) / (seen + 2)
         return math.log(INTERPOLATION * bigram + (1 - INTERPOLATION) * unigram)
 
-    def candidates(self, syllable: str) -> list[tuple[str, float]]:
-        """Spellings to consider for one typed syllable, each with the cost of changing to it."""
-        if not syllable.isalpha():
+    def candidates(self, syllable: str, *, marked_text: bool = False) -> list[tuple[str, float]]:
+        """Spellings to consider for one typed syllable, each with the cost of changing to it.
+
+        `marked_text`: the text carries marks elsewhere, so a bare syllable was written bare on
+        purpose ("ra", "rau") rather than typed without marks.
+        """
+        if not syllable.isalpha() or syllable in self.keep:
             return [(syllable, 0.0)]
         folded = fold_diacritics(syllable)
         bare = folded == syllable
-        known = not bare and syllable in self.unigrams
-        options: dict[str, float] = {syllable: 0.0} if known else {}
+        options: dict[str, float] = {}
+        if (bare and not marked_text) or impossible_syllable(syllable):
+            same_letters, other_letters = 0.0 if bare else CHANGE_MARKS, CHANGE_SPELLING
+        else:
+            options[syllable] = 0.0
+            known = syllable in self.unigrams
+            same_letters = CHANGE_KNOWN_WORD if known else CHANGE_MARKS
+            other_letters = CHANGE_KNOWN_WORD + CHANGE_SPELLING if known else CHANGE_SPELLING
         for word in self.by_folded.get(folded, ())[:MAX_CANDIDATES]:
-            options.setdefault(word, 0.0 if bare else CHANGE_KNOWN_WORD if known else CHANGE_MARKS)
+            options.setdefault(word, same_letters)
         for variant in spelling_variants(folded):
             for word in self.by_folded.get(variant, ())[:3]:
-                options.setdefault(word, CHANGE_KNOWN_WORD + CHANGE_SPELLING if known else CHANGE_SPELLING)
+                options.setdefault(word, other_letters)
         if not options:
             return [(syllable, 0.0)]  # a word the catalog never uses: leave it alone
         return sorted(options.items(), key=lambda item: item[1], reverse=True)[:MAX_CANDIDATES]
 
-    def repair(self, syllables: Sequence[str]) -> list[str]:
-        """The most likely catalog spelling of a syllable sequence (Viterbi over the candidates)."""
+    def repair(self, syllables: Sequence[str], *, fixed: Mapping[int, str] | None = None) -> list[str]:
+        """The most likely catalog spelling of a syllable sequence (Viterbi over the candidates).
+
+        `fixed`: positions whose spelling is already known (a lexicon term such as "sổ đỏ" found in
+        the query), kept as given.
+        """
         if not syllables:
             return []
-        lattice = [self.candidates(s) for s in syllables]
+        fixed = fixed or {}
+        marked_text = any(fold_diacritics(s) != s for s in syllables)
+        lattice = [
+            [(fixed[i], 0.0)] if i in fixed else self.candidates(s, marked_text=marked_text)
+            for i, s in enumerate(syllables)
+        ]
         # best[word] = (log-probability, path) of the best path ending in `word`. A first syllable
-        # typed with marks the catalog knows gets no frequency prior: only context may overrule it
-        # (a lone "đài" stays đài); a bare or unknown one is restored to the likeliest spelling.
+        # that is a known word written as meant gets no frequency prior: only context may overrule
+        # it (a lone "đài" stays đài); any other is restored to the likeliest spelling.
         first = syllables[0]
-        trusted = first in self.unigrams and fold_diacritics(first) != first
+        trusted = 0 in fixed or first in self.keep or (
+            first in self.unigrams and (fold_diacritics(first) != first or marked_text)
+        )
         best = {w: (cost + (0.0 if trusted else math.log(self._unigram(w))), [w]) for w, cost in lattice[0]}
         for options in lattice[1:]:
             step = {}

@@ -45,7 +45,8 @@ class Expansion(BaseModel):
 
     start: int
     end: int
-    term: str
+    term: str  # as typed
+    written: str  # as the lexicon writes it (canonical syllables, with their marks)
     kind: EntryKind
     means: list[str]
     folded_match: bool
@@ -56,20 +57,20 @@ class Lexicon:
 
     def __init__(self, entries: list[LexiconEntry]) -> None:
         self.entries = entries
-        # first syllable → [(term syllables, entry index, folded?)], longest first.
-        self._exact: dict[str, list[tuple[tuple[str, ...], int]]] = defaultdict(list)
-        self._folded: dict[str, list[tuple[tuple[str, ...], int]]] = defaultdict(list)
+        # first syllable → [(term syllables as matched, entry index, term syllables)], longest first.
+        self._exact: dict[str, list[tuple[tuple[str, ...], int, tuple[str, ...]]]] = defaultdict(list)
+        self._folded: dict[str, list[tuple[tuple[str, ...], int, tuple[str, ...]]]] = defaultdict(list)
         for index, entry in enumerate(entries):
             for term in entry.terms:
                 syllables = tuple(tokenize(term))
                 if not syllables:
                     continue
-                self._exact[syllables[0]].append((syllables, index))
+                self._exact[syllables[0]].append((syllables, index, syllables))
                 folded = tuple(fold_diacritics(s) for s in syllables)
                 # One marked syllable typed bare is too ambiguous: "tro" is trọ (lodging) but also
                 # trợ (aid), so it only matches with its marks; multi-syllable terms are safe.
                 if len(syllables) > 1 or folded == syllables:
-                    self._folded[folded[0]].append((folded, index))
+                    self._folded[folded[0]].append((folded, index, syllables))
         for table in (self._exact, self._folded):
             for candidates in table.values():
                 candidates.sort(key=lambda c: -len(c[0]))
@@ -84,7 +85,7 @@ class Lexicon:
         table = self._folded if folded else self._exact
         found: list[Expansion] = []
         for start, key in enumerate(keys):
-            for term, index in table.get(key, ()):
+            for term, index, written in table.get(key, ()):
                 entry = self.entries[index]
                 if (entry.kind == "english") != english and entry.kind != "acronym":
                     continue
@@ -95,6 +96,7 @@ class Lexicon:
                             start=start,
                             end=end,
                             term=" ".join(syllables[start:end]),
+                            written=" ".join(written),
                             kind=entry.kind,
                             means=entry.means,
                             folded_match=folded,

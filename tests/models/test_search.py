@@ -208,3 +208,17 @@ def test_query_repair_restores_marks_and_known_misspellings(
     engine: SearchEngine, typed: str, repaired: str
 ) -> None:
     assert " ".join(engine.repairer.repair(tokenize(typed))) == repaired
+
+
+@pytest.mark.parametrize(
+    ("typed", "repaired"),
+    [
+        ("lam so do bi mat", "làm sổ đỏ bị mất"),  # a lexicon term fixes its own spelling (not "sơ đồ")
+        ("cà vẹt xe bị mất", "cà vẹt xe bị mất"),  # a lexicon term typed with marks is kept
+        ("khách ở nhà mấy hôm", "khách ở nhà mấy hôm"),  # a function word with marks is kept (not "máy")
+        ("hợp đồng ra ủy ban chứng thực", "hợp đồng ra ủy ban chứng thực"),  # bare on purpose (not "đã")
+        ("chứng thưc hợp đồng", "chứng thực hợp đồng"),  # a stop final takes only sắc or nặng
+    ],
+)
+def test_query_repair_keeps_what_the_writer_meant(engine: SearchEngine, typed: str, repaired: str) -> None:
+    assert " ".join(engine.analyse(typed).repaired) == repaired

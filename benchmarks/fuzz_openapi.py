@@ -11,6 +11,7 @@ inputs for every path, query parameter and body. Exit status is schemathesis's o
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import time
@@ -26,7 +27,8 @@ from tests.service.redis_server import free_port  # noqa: E402
 
 def main(args: argparse.Namespace) -> int:
     port = free_port()
-    env = {"TTHC_RATE_LIMIT_PER_SECOND": "0", "TTHC_LOG_LEVEL": "warning", "PATH": "/usr/bin:/bin"}
+    env = {**os.environ, "TTHC_RATE_LIMIT_PER_SECOND": "0", "TTHC_LOG_LEVEL": "warning"}
+    env.pop("TTHC_REDIS_URL", None)
     started = time.perf_counter()
     service = subprocess.Popen(
         [str(REPO / ".venv/bin/tthc"), "serve", "--port", str(port)],

@@ -30,6 +30,12 @@ _CHANNEL_NAME = re.compile(r"(?P<name>Trực tuyến|Dịch vụ bưu chính|Tr�
 _FEE_COLUMN = re.compile(
     r"Miễn phí|Không có thông tin|(?:(?:Lệ phí|Phí)\s*:\s*)?\d[\d.,]*\s*(?:Việt Nam Đồng|VNĐ|VND|Đồng|USD)"
 )
+# A one-digit time with its unit lost, glued to an ungrouped fee: "Trực tuyến120 VNĐ(20.000 vnđ / tờ
+# khai)" is time 1 and fee "20 VNĐ". Across the crawl an ungrouped fee after a time column is always
+# below 1,000 (the portal drops the thousands: "20 VNĐ(20.000 đồng)"), and the glued figures match
+# their descriptions that way (1.007882, 2.002042: "1100 VNĐ(... 100.000 đồng/lần)").
+_GLUED_TIME_AND_FEE = re.compile(r"(?P<time>\d)(?P<fee>\d{2,3}\s*(?:Việt Nam Đồng|VNĐ|VND|Đồng))")
+_BARE_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
 
 class ChannelRow(BaseModel):
@@ -75,10 +81,13 @@ def _split_time(cell: str) -> tuple[TimeLimit | None, bool, str]:
     with_unit = TIME_WITH_UNIT.match(cell)
     if with_unit is not None:
         return parse_time_column(with_unit.group(0)), True, cell[with_unit.end() :]
+    glued = _GLUED_TIME_AND_FEE.match(cell)
+    if glued is not None:
+        return parse_time_column(glued["time"]), True, cell[glued.start("fee") :]
     # The fee column comes first when the time is missing ("Trực tuyến120,000 VNĐ").
     if _FEE_COLUMN.match(cell):
         return None, False, cell
-    bare = re.match(r"\d+(?:[.,]\d+)?", cell)
+    bare = _BARE_NUMBER.match(cell)
     if bare is not None:
         return parse_time_column(bare.group(0)), True, cell[bare.end() :]
     # Words instead of a number ("Không quy định", "Không phải trả kết quả ..."): up to the fee.
@@ -118,7 +127,29 @@ def parse_channel_rows(text: str) -> list[ChannelRow]:
     for index, start in enumerate(starts):
         end = starts[index + 1].start() if index + 1 < len(starts) else len(body)
         rows.append(parse_row(start["name"], body[start.end() : end]))
-    return rows
+    return _with_units_of_sibling_rows(rows)
+
+
+def _with_units_of_sibling_rows(rows: list[ChannelRow]) -> list[ChannelRow]:
+    """A bare time takes the unit another row of the same table states for the same number.
+
+    1.007857 reads "Trực tuyến220 VNĐ..." and "Trực tiếp2 Giờ...": both channels take 2 hours, not
+    the 2 working days the bare-number rule would give.
+    """
+    stated = {
+        row.channel.time_limit.amount: row.channel.time_limit
+        for row in rows
+        if row.channel.time_limit and not _BARE_NUMBER.fullmatch(row.channel.time_limit.text or "")
+    }
+    adjusted = []
+    for row in rows:
+        limit = row.channel.time_limit
+        sibling = stated.get(limit.amount) if limit and _BARE_NUMBER.fullmatch(limit.text or "") else None
+        if sibling is not None and sibling.unit is not limit.unit:
+            channel = row.channel.model_copy(update={"time_limit": sibling})
+            row = row.model_copy(update={"channel": channel})
+        adjusted.append(row)
+    return adjusted
 
 
 def parse_channels(text: str) -> list[Channel]:

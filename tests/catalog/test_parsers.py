@@ -67,6 +67,27 @@ def test_channel_rows_without_time_or_with_words() -> None:
     assert parse_channels("nộp hồ sơ trực tiếp") == []
 
 
+def test_bare_time_glued_to_an_ungrouped_fee() -> None:
+    # 2.002042: time "1" (unit lost) glued to the fee column "100 VNĐ" whose description has the
+    # thousands; the in-person row's "25 VNĐ" has no figure to confirm it and stays text.
+    online, in_person = parse_channels(
+        CHANNELS + "Trực tuyến1100 VNĐ(Phí công bố nội dung đăng ký doanh nghiệp: 100.000 đồng/lần)"
+        "Trực tiếp125 VNĐ"
+    )
+    assert online.time_limit.amount == 1 and online.time_limit.unit is TimeUnit.WORKING_DAY
+    assert (online.fee.kind, online.fee.amount_vnd) == ("amount", 100_000)
+    assert in_person.time_limit.amount == 1 and in_person.fee.kind == "text"
+    # 1.007857: the online row lost its unit; the in-person row states "2 Giờ" for the same figure.
+    online, in_person = parse_channels(
+        CHANNELS + "Trực tuyến220 VNĐ(lệ phí hải quan 20.000 đồng/ tờ khai hải quan.)Trực tiếp2 GiờMiễn phí"
+    )
+    assert online.time_limit.unit is TimeUnit.HOUR and online.time_limit.working_days == 0.25
+    assert online.fee.amount_vnd == 20_000 and in_person.fee.kind == "free"
+    # A grouped fee right after the channel name is a fee with no time, not a glued time.
+    (row,) = parse_channels(CHANNELS + "Trực tuyến120,000 VNĐ")
+    assert row.time_limit is None and row.fee.amount_vnd == 120_000
+
+
 def test_legal_numbers_glued_to_titles() -> None:
     parsed = parse_legal_basis(
         LEGAL + "Nghị định 126/2020/NĐ-CP126/2020/NĐ-CPLuật Quản lý thuế38/2019/QH14"

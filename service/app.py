@@ -90,7 +90,13 @@ def create_app(settings: Settings | None = None, *, components: Components | Non
             allow_methods=["GET", "POST"],
             allow_headers=["Content-Type", "X-API-Key"],
         )
-    app.add_middleware(RateLimit, per_second=settings.rate_limit_per_second, burst=settings.rate_limit_burst)
+    app.add_middleware(
+        RateLimit,
+        per_second=settings.rate_limit_per_second,
+        burst=settings.rate_limit_burst,
+        partner_keys=settings.api_keys,
+        partner_per_second=settings.rate_limit_partner_per_second,
+    )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestMetrics, metrics=metrics)
     return app

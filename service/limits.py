@@ -1,14 +1,17 @@
 """Request-size limit and per-client rate limiting, as plain ASGI middleware (cheap per request).
 
-The rate limit is a token bucket per client (the API key when one is sent, else the peer address)
-held in each worker: with N workers a client gets up to N times the configured rate, which is
-what a per-instance limiter behind a load balancer gives too.
+The rate limit is a token bucket per client held in each worker: with N workers a client gets up
+to N times the configured rate, which is what a per-instance limiter behind a load balancer gives
+too. A client is a configured partner key (a partner backend such as iHanoi speaks for many people,
+so it has its own, higher rate) or else the peer address. An unknown key counts as the address:
+otherwise a new made-up key per request would get a fresh bucket each time.
 """
 
 from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from collections.abc import Iterable
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -62,39 +65,61 @@ class BodySizeLimit:
 
 
 class RateLimit:
-    """Token bucket per client: `per_second` sustained, `burst` at once; 429 with Retry-After."""
+    """Token bucket per client: `per_second` sustained, `burst` at once; 429 with Retry-After.
 
-    def __init__(self, app: ASGIApp, *, per_second: float, burst: int) -> None:
+    Partner keys get `partner_per_second` (0 = not limited) with a burst of one second's worth.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        per_second: float,
+        burst: int,
+        partner_keys: Iterable[str] = (),
+        partner_per_second: float = 0.0,
+    ) -> None:
         self.app, self.rate, self.burst = app, per_second, float(burst)
+        self.partner_keys = frozenset(key.encode("latin-1") for key in partner_keys)
+        self.partner_rate = partner_per_second
+        self.partner_burst = max(float(burst), partner_per_second)
         self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
 
-    def _client(self, scope: Scope) -> str:
+    def _partner(self, scope: Scope) -> bytes | None:
         for name, value in scope["headers"]:
-            if name == b"x-api-key":
-                return "key:" + value.decode("latin-1")
-        client = scope.get("client")
-        return "ip:" + (client[0] if client else "unknown")
+            if name == b"x-api-key" and value in self.partner_keys:
+                return value
+        return None
 
-    def _take(self, client: str) -> float:
+    def _take(self, client: str, rate: float, burst: float) -> float:
         """Seconds to wait before the next request is allowed; 0 when one is allowed now."""
         now = time.monotonic()
-        tokens, last = self._buckets.pop(client, (self.burst, now))
-        tokens = min(self.burst, tokens + (now - last) * self.rate)
+        tokens, last = self._buckets.pop(client, (burst, now))
+        tokens = min(burst, tokens + (now - last) * rate)
         wait = 0.0
         if tokens >= 1:
             tokens -= 1
         else:
-            wait = (1 - tokens) / self.rate
+            wait = (1 - tokens) / rate
         self._buckets[client] = (tokens, now)
         if len(self._buckets) > MAX_TRACKED_CLIENTS:
             self._buckets.popitem(last=False)
         return wait
 
+    def _wait(self, scope: Scope) -> float:
+        partner = self._partner(scope)
+        if partner is not None:
+            if self.partner_rate <= 0:
+                return 0.0
+            return self._take("key:" + partner.decode("latin-1"), self.partner_rate, self.partner_burst)
+        client = scope.get("client")
+        return self._take("ip:" + (client[0] if client else "unknown"), self.rate, self.burst)
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or self.rate <= 0 or scope["path"].startswith(UNLIMITED_PREFIXES):
             await self.app(scope, receive, send)
             return
-        wait = self._take(self._client(scope))
+        wait = self._wait(scope)
         if wait > 0:
             seconds = max(1, round(wait + 0.5))
             problem = Problem(

@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     rate_limit_burst: int = Field(
         60, ge=1, description="requests a client may send at once before throttling"
     )
+    rate_limit_partner_per_second: float = Field(
+        200.0,
+        ge=0,
+        description="sustained requests per partner key (TTHC_API_KEYS) and worker; 0 = not limited",
+    )
     max_body_bytes: int = Field(64 * 1024, ge=1024, description="largest request body accepted")
     max_query_chars: int = Field(300, ge=10, description="longest search query accepted")
     inference_threads: int = Field(

@@ -97,15 +97,24 @@ def test_api_key_guards_writes_only(components: Components) -> None:
 
 
 def test_rate_limit_per_client(components: Components) -> None:
-    settings = make_settings(rate_limit_per_second=1, rate_limit_burst=5)
+    settings = make_settings(
+        rate_limit_per_second=1, rate_limit_burst=5, api_keys=["ihanoi"], rate_limit_partner_per_second=50
+    )
     with TestClient(create_app(settings, components=components)) as limited:
         statuses = [limited.get("/v1/procedures/1.001193").status_code for _ in range(8)]
         assert statuses[:5] == [200] * 5 and 429 in statuses[5:]
         throttled = limited.get("/v1/procedures/1.001193")
         body = _is_problem(throttled, 429)
         assert int(throttled.headers["Retry-After"]) >= 1 and "giây" in body["detail"]
-        # Another partner (by key) has its own bucket; probes are never throttled.
-        assert limited.get("/v1/procedures/1.001193", headers={"X-API-Key": "other"}).status_code == 200
+        # A made-up key is no way around the limit: it counts as the caller's address.
+        for n in range(3):
+            made_up = {"X-API-Key": f"made-up-{n}"}
+            assert limited.get("/v1/procedures/1.001193", headers=made_up).status_code == 429
+        # A partner key has its own, higher rate (one backend speaks for many people).
+        partner = {"X-API-Key": "ihanoi"}
+        answers = [limited.get("/v1/procedures/1.001193", headers=partner).status_code for _ in range(40)]
+        assert answers == [200] * 40
+        # Probes are never throttled.
         assert limited.get("/healthz").status_code == 200
 
 

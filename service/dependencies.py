@@ -1,9 +1,13 @@
-"""Request dependencies: the loaded components, the store, and the partner API key check."""
+"""Request dependencies: the loaded components, the store, and the partner API key check.
+
+All are `async def` although none awaits: FastAPI runs a plain `def` dependency in its thread
+pool, and those hops (several per request) cost more than the cache hit they guard.
+"""
 
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
@@ -13,18 +17,18 @@ from service.errors import Problem
 from service.store import Store
 
 
-def get_components(request: Request) -> Components:
+async def get_components(request: Request) -> Components:
     return request.app.state.components
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
     return request.app.state.store
 
 
-def component(attribute: str, name: str) -> Callable[[Request], Any]:
+def component(attribute: str, name: str) -> Callable[[Request], Awaitable[Any]]:
     """A dependency yielding one component, or 503 problem JSON naming what is missing."""
 
-    def dependency(request: Request) -> Any:
+    async def dependency(request: Request) -> Any:
         components: Components = request.app.state.components
         value = getattr(components, attribute)
         if value is None:
@@ -41,7 +45,7 @@ def component(attribute: str, name: str) -> Callable[[Request], Any]:
     return dependency
 
 
-def require_api_key(
+async def require_api_key(
     request: Request,
     x_api_key: Annotated[
         str | None, Header(description="Partner key (iHanoi); required when configured")

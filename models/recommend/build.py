@@ -7,7 +7,7 @@ from pathlib import Path
 
 from catalog.store import Catalog
 from models.events.catalog import EventCatalog
-from models.recommend.cooccurrence import CooccurrenceModel, DossierLog, synthetic_dossier_logs
+from models.recommend.cooccurrence import CooccurrenceModel, DossierLog
 from models.recommend.suggester import RelatedSuggester
 
 
@@ -20,15 +20,12 @@ def build_related_suggester(
 ) -> RelatedSuggester:
     """The suggester over `catalog`.
 
-    Without real `dossier_logs`, co-occurrence is learnt from synthetic logs (and its reasons say
-    so). `embedding_neighbours` are FAISS e5 neighbours per code, when the dense index is built.
+    Co-occurrence is learnt from `dossier_logs` when given; without them it is left out, so no
+    suggestion claims that people filed two procedures together when nobody has seen it.
+    `embedding_neighbours` are FAISS e5 neighbours per code, when the dense index is built.
     """
     events = events or EventCatalog.build(catalog)
-    logs = (
-        list(dossier_logs)
-        if dossier_logs is not None
-        else synthetic_dossier_logs(events.list(), noise_codes=catalog.codes())
-    )
+    logs = list(dossier_logs or [])
     return RelatedSuggester.build(
         catalog,
         events,
@@ -38,7 +35,7 @@ def build_related_suggester(
 
 
 def events_and_suggester(
-    catalog: Catalog, artefacts_dir: Path | None
+    catalog: Catalog, artefacts_dir: Path | None, *, dossier_logs: Iterable[DossierLog] | None = None
 ) -> tuple[EventCatalog, RelatedSuggester, bool]:
     """Event catalog and suggester from the built `events` artefact step when it exists for this
     catalog version (e5-assisted assignment, FAISS neighbours); otherwise built in process from
@@ -54,7 +51,9 @@ def events_and_suggester(
             pass
         else:
             if events.assignments.catalog_version == catalog.version:
-                suggester = build_related_suggester(catalog, events=events, embedding_neighbours=neighbours)
+                suggester = build_related_suggester(
+                    catalog, events=events, dossier_logs=dossier_logs, embedding_neighbours=neighbours
+                )
                 return events, suggester, True
     events = EventCatalog.build(catalog)
-    return events, build_related_suggester(catalog, events=events), False
+    return events, build_related_suggester(catalog, events=events, dossier_logs=dossier_logs), False

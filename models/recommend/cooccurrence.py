@@ -3,9 +3,10 @@
 A dossier log line says which procedures one person or business filed for one case, in order.
 `CooccurrenceModel.fit` turns the logs into a case × procedure matrix and keeps, for each
 procedure, the procedures most similar to it by cosine over cases (scikit-learn), plus how often
-each one was filed after it. Real logs from the một cửa system plug in unchanged; until they
-exist, `synthetic_dossier_logs` simulates people living through the curated events. Every
-synthetic line carries `synthetic: true` and the model remembers whether it learnt from them.
+each one was filed after it. Real logs from the một cửa system plug in unchanged
+(`load_dossier_logs`, JSON Lines); `synthetic_dossier_logs` simulates people living through the
+curated events for development only (notebooks, tests, benchmarks). Every synthetic line carries
+`synthetic: true` and the model remembers whether it learnt from them.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from scipy import sparse
 from sklearn.metrics.pairwise import cosine_similarity
 
@@ -30,6 +32,29 @@ class DossierLog(BaseModel):
     case_id: str
     codes: list[str] = Field(min_length=1)
     synthetic: bool = False
+
+
+class DossierLogError(ValueError):
+    """A dossier log file that cannot be read; the message names the file and line."""
+
+
+def load_dossier_logs(path: Path) -> list[DossierLog]:
+    """Read a JSON Lines dossier log (`{"case_id", "codes": [...]}` per line, filing order)."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DossierLogError(f"{path}: cannot read the dossier log ({exc})") from exc
+    logs = []
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            logs.append(DossierLog.model_validate_json(line))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(map(str, first["loc"])) or "line"
+            raise DossierLogError(f"{path}:{lineno}: {where}: {first['msg']}") from exc
+    return logs
 
 
 def synthetic_dossier_logs(

@@ -181,3 +181,45 @@ def test_unknown_profile_text_still_informs_the_match():
     )
     assert profile.notes == "trên 1 tỷ" and profile.has_employees is True
     assert "1 tỷ" in profile.context
+
+
+def _logs(rows: list[list[str]]):
+    from models.recommend import DossierLog
+
+    return [DossierLog(case_id=f"case-{i}", codes=codes) for i, codes in enumerate(rows)]
+
+
+def test_without_dossier_logs_no_reason_cites_them(suggester, catalog):
+    """No real log, no co-occurrence: nothing may claim what people filed together."""
+    for code in ["1.000656", "1.001193", "2.001610"]:
+        if code in catalog:
+            assert all("nhật ký hồ sơ" not in s.reason for s in suggester.suggest(codes=[code]))
+
+
+def test_dossier_logs_add_procedures_filed_after_the_given_one(catalog):
+    from models.recommend import Relation
+
+    # Real-style logs: a business founded (2.001610) then, in most cases, an unrelated-by-content
+    # procedure filed next; co-occurrence must surface it with a reason naming the logs.
+    given, follower = "2.001610", "1.001193"
+    logs = _logs([[given, follower]] * 8 + [[given]] * 2)
+    suggester = build_related_suggester(catalog, dossier_logs=logs)
+    found = {s.code: s for s in suggester.suggest(codes=[given], limit=10)}
+    assert follower in found
+    assert "nhật ký hồ sơ" in found[follower].reason and "mô phỏng" not in found[follower].reason
+    assert found[follower].relation is Relation.FOLLOW_UP
+
+
+def test_dossier_log_file_errors_name_the_line(tmp_path):
+    from models.recommend import DossierLogError, load_dossier_logs
+
+    good = tmp_path / "log.jsonl"
+    good.write_text('{"case_id": "a", "codes": ["1.000656", "1.001193"]}\n\n', encoding="utf-8")
+    assert [log.codes for log in load_dossier_logs(good)] == [["1.000656", "1.001193"]]
+    bad = tmp_path / "bad.jsonl"
+    lines = ['{"case_id": "a", "codes": ["1.000656"]}', '{"case_id": "b", "codes": []}']
+    bad.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(DossierLogError, match=r"bad.jsonl:2: codes"):
+        load_dossier_logs(bad)
+    with pytest.raises(DossierLogError, match="cannot read"):
+        load_dossier_logs(tmp_path / "missing.jsonl")

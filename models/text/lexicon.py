@@ -22,6 +22,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from models.text.normalize import fold_diacritics, tokenize
+from models.text.spelling import looks_like_syllable
 
 LEXICON_FILE = Path(__file__).with_name("lexicon.json")
 
@@ -67,9 +68,10 @@ class Lexicon:
                     continue
                 self._exact[syllables[0]].append((syllables, index, syllables))
                 folded = tuple(fold_diacritics(s) for s in syllables)
-                # One marked syllable typed bare is too ambiguous: "tro" is trọ (lodging) but also
-                # trợ (aid), so it only matches with its marks; multi-syllable terms are safe.
-                if len(syllables) > 1 or folded == syllables:
+                # One syllable typed bare is too ambiguous: "tro" is trọ (lodging) but also trợ
+                # (aid), and "vat" may be VAT or vật, so a one-syllable term matches bare text only
+                # when it cannot be a Vietnamese syllable (CCCD, BHYT); longer terms are safe.
+                if len(syllables) > 1 or not looks_like_syllable(folded[0]):
                     self._folded[folded[0]].append((folded, index, syllables))
         for table in (self._exact, self._folded):
             for candidates in table.values():

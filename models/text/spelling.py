@@ -37,6 +37,15 @@ def split_syllable(folded: str) -> tuple[str, str, str]:
     return onset, rest[: len(rest) - len(final)], final
 
 
+def looks_like_syllable(folded: str) -> bool:
+    """True when a folded word has the shape of a Vietnamese syllable: an optional onset, a vowel
+    nucleus and an optional final ("vat" may be vật; "bhyt", "mst", "cccd" cannot be syllables)."""
+    if not folded.isalpha() or not folded.isascii():
+        return False
+    _, nucleus, _ = split_syllable(folded.lower())
+    return bool(nucleus) and all(ch in "aeiouy" for ch in nucleus) and len(nucleus) <= 3
+
+
 @lru_cache(maxsize=65536)
 def spelling_variants(folded: str) -> frozenset[str]:
     """Folded syllables one or two known confusions away (onset and/or final), the input excluded."""

@@ -8,7 +8,7 @@ import pytest
 
 from models.text.lexicon import default_lexicon
 from models.text.normalize import fold_diacritics, has_diacritics, normalize_vietnamese, tokenize
-from models.text.spelling import spelling_variants
+from models.text.spelling import looks_like_syllable, spelling_variants
 from models.text.stopwords import ENGLISH_STOPWORDS, VIETNAMESE_STOPWORDS
 
 
@@ -104,6 +104,18 @@ def test_english_entries_apply_only_to_english_text() -> None:
     assert any("đăng ký khai sinh" in e.means for e in found)
     # Vietnamese "tin" (news, information) is not the English word.
     assert not any(e.kind == "english" for e in lexicon.find(tokenize("cung cấp thông tin")))
+
+
+def test_one_syllable_terms_spelt_like_syllables_need_their_marks_or_case() -> None:
+    """Typed bare, "vat" may be vật and "tro" trợ: only acronyms that cannot be syllables match."""
+    lexicon = default_lexicon()
+    assert not lexicon.find(tokenize("thuoc bao ve thuc vat"), folded=True)
+    assert not lexicon.find(tokenize("tro cap"), folded=True)
+    assert {e.term for e in lexicon.find(tokenize("hoàn thuế VAT"))} >= {"vat"}
+    assert "cccd" in {e.term for e in lexicon.find(tokenize("lam lai cccd"), folded=True)}
+    assert [looks_like_syllable(w) for w in ("vat", "nghieng", "oan", "bhyt", "cccd", "mst", "cty")] == [
+        True, True, True, False, False, False, False,
+    ]
 
 
 def test_lexicon_meanings_are_catalog_wording(catalog_titles: str) -> None:

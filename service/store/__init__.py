@@ -18,5 +18,6 @@ def open_store(settings: Settings) -> Store:
             timeout_seconds=settings.redis_timeout_seconds,
             retry_seconds=settings.redis_retry_seconds,
             buffer_size=settings.event_buffer_size,
+            cluster=settings.redis_cluster,
         )
     return InMemoryStore()

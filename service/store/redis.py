@@ -4,7 +4,8 @@ While Redis is unreachable the store keeps answering: cache reads miss, cache wr
 and events (with their counter increments) wait in an in-process buffer that a background task
 flushes, in order, once Redis answers again. Each event is applied by one Lua script that first
 claims its `event_id`, so an event re-sent after a lost reply is not counted twice. Keys that the
-script touches share the `{tthc}` hash tag so it also runs on Redis Cluster.
+script touches share the `{tthc}` hash tag so it also runs on Redis Cluster (`cluster=True`: the
+cluster client routes each command to the node holding its key).
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ import logging
 from collections import deque
 
 import redis.asyncio as aioredis
+from redis.asyncio.cluster import RedisCluster
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
-from redis.exceptions import RedisError
+from redis.exceptions import RedisClusterException, RedisError
 
 from service.store.base import Store, StoredEvent, StoreFullError, StoreStatus, Stream
 
@@ -43,7 +45,8 @@ end
 return 1
 """
 
-_UNREACHABLE = (RedisError, OSError, asyncio.TimeoutError)
+# The cluster client reports "no node reachable" with an exception outside RedisError.
+_UNREACHABLE = (RedisError, RedisClusterException, OSError, asyncio.TimeoutError)
 
 
 def stream_key(stream: Stream) -> str:
@@ -64,13 +67,16 @@ class RedisStore(Store):
         timeout_seconds: float = 0.25,
         retry_seconds: float = 1.0,
         buffer_size: int = 100_000,
+        cluster: bool = False,
     ) -> None:
         # No client-side retries: a request must not wait on a Redis that is gone.
-        self._redis = aioredis.Redis.from_url(
-            url,
-            socket_timeout=timeout_seconds,
-            socket_connect_timeout=timeout_seconds,
-            retry=Retry(NoBackoff(), 0),
+        options = {
+            "socket_timeout": timeout_seconds,
+            "socket_connect_timeout": timeout_seconds,
+            "retry": Retry(NoBackoff(), 0),
+        }
+        self._redis: aioredis.Redis | RedisCluster = (
+            RedisCluster.from_url(url, **options) if cluster else aioredis.Redis.from_url(url, **options)
         )
         self._url = url
         self._retry_seconds = retry_seconds

@@ -6,6 +6,7 @@ service was told is written survives a kill, as in the shipped compose file.
 
 from __future__ import annotations
 
+import random
 import shutil
 import socket
 import subprocess
@@ -21,14 +22,30 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def free_cluster_port() -> int:
+    """A free port whose cluster-bus port (+10000) is free too; Redis needs both under 65536."""
+    rng = random.Random()
+    while True:
+        port = rng.randint(20_000, 55_000)
+        try:
+            with socket.socket() as data, socket.socket() as bus:
+                data.bind(("127.0.0.1", port))
+                bus.bind(("127.0.0.1", port + 10_000))
+                return port
+        except OSError:
+            continue
+
+
 class RedisServer:
     """One redis-server child process owned by the caller."""
 
-    def __init__(self, directory: Path, port: int | None = None) -> None:
+    def __init__(self, directory: Path, port: int | None = None, *, cluster: bool = False) -> None:
         binary = shutil.which("redis-server")
         if binary is None:
             raise RuntimeError("redis-server is not installed (Debian: apt-get install redis-server)")
-        self.binary, self.directory, self.port = binary, directory, port or free_port()
+        self.binary, self.directory = binary, directory
+        self.port = port or (free_cluster_port() if cluster else free_port())
+        self.cluster = cluster
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -54,6 +71,7 @@ class RedisServer:
                 "always",
                 "--protected-mode",
                 "no",
+                *(["--cluster-enabled", "yes", "--cluster-node-timeout", "2000"] if self.cluster else []),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -78,3 +96,41 @@ class RedisServer:
 
     def client(self) -> redis.Redis:
         return redis.Redis.from_url(self.url, socket_timeout=2)
+
+
+class RedisClusterServers:
+    """Three redis-server nodes joined into a Redis Cluster (no replicas) by `redis-cli --cluster`."""
+
+    def __init__(self, directory: Path, nodes: int = 3) -> None:
+        self.nodes = [RedisServer(directory / f"node{i}", cluster=True) for i in range(nodes)]
+
+    @property
+    def url(self) -> str:
+        return self.nodes[0].url
+
+    def start(self) -> None:
+        """Start every node; create the cluster the first time, else let it re-form from nodes.conf."""
+        first_time = not (self.nodes[0].directory / "nodes.conf").exists()
+        for node in self.nodes:
+            node.start()
+        if first_time:
+            addresses = [f"127.0.0.1:{node.port}" for node in self.nodes]
+            subprocess.run(
+                ["redis-cli", "--cluster", "create", *addresses, "--cluster-replicas", "0", "--cluster-yes"],
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                timeout=60,
+            )
+        deadline = time.monotonic() + 30
+        while not all(node.client().cluster("info")["cluster_state"] == "ok" for node in self.nodes):
+            if time.monotonic() > deadline:
+                raise RuntimeError("the Redis Cluster did not reach cluster_state:ok")
+            time.sleep(0.1)
+
+    def kill(self) -> None:
+        for node in self.nodes:
+            node.kill()
+
+    def client(self) -> redis.RedisCluster:
+        return redis.RedisCluster.from_url(self.url, socket_timeout=2)

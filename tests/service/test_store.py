@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from service.store import InMemoryStore, RedisStore, Store, StoredEvent, Stream
-from tests.service.redis_server import RedisServer
+from tests.service.redis_server import RedisClusterServers, RedisServer
 
 
 def run(coro):
@@ -130,5 +130,60 @@ def test_full_buffer_refuses_instead_of_dropping(tmp_path: Path, size: int) -> N
                 await store.record(_event(size))
         finally:
             await store.close()
+
+    run(scenario())
+
+
+@pytest.fixture
+def redis_cluster(tmp_path: Path) -> Iterator[RedisClusterServers]:
+    cluster = RedisClusterServers(tmp_path / "cluster")
+    cluster.start()
+    yield cluster
+    cluster.kill()
+
+
+@pytest.mark.slow
+def test_redis_store_on_a_redis_cluster(redis_cluster: RedisClusterServers) -> None:
+    """The same behaviour on a three-node Redis Cluster, including the whole cluster killed and
+    restarted: the event script's keys share one slot, cache keys spread over the nodes."""
+    run(_exercise(RedisStore(redis_cluster.url, cluster=True)))
+
+    async def outage() -> None:
+        store = RedisStore(redis_cluster.url, cluster=True, timeout_seconds=0.2, retry_seconds=0.2)
+        await store.start()
+        try:
+            redis_cluster.kill()
+            for n in range(3, 13):
+                await store.record(_event(n))
+            assert not store.status().available and store.status().buffered_events == 10
+            redis_cluster.start()
+            await _wait_for(lambda: store.status().available and store.status().buffered_events == 0, 30)
+            assert await store.count_events(stream=Stream.FEEDBACK) == 12
+            assert (await store.counters())["feedback:accepted"] == 12
+        finally:
+            await store.close()
+
+    run(outage())
+    stored = redis_cluster.client().xrange("{tthc}:events:feedback")
+    assert [int(fields[b"n"]) for _, fields in stored] == [1, 2, *range(3, 13)]
+
+
+@pytest.mark.slow
+def test_redis_store_starts_before_its_redis_cluster(tmp_path: Path) -> None:
+    cluster = RedisClusterServers(tmp_path / "late-cluster")  # not started yet
+
+    async def scenario() -> None:
+        store = RedisStore(cluster.url, cluster=True, timeout_seconds=0.2, retry_seconds=0.2)
+        await store.start()
+        try:
+            assert not store.status().available
+            assert await store.cache_get("k") is None
+            await store.record(_event(1))
+            cluster.start()
+            await _wait_for(lambda: store.status().available and store.status().buffered_events == 0, 30)
+            assert await store.count_events(stream=Stream.FEEDBACK) == 1
+        finally:
+            await store.close()
+            cluster.kill()
 
     run(scenario())

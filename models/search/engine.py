@@ -165,6 +165,14 @@ class SearchEngine:
             core = core_title(procedure.title)
             self._by_core_title.setdefault(core, []).append(i)
             self._by_folded_title.setdefault(fold_diacritics(core), []).append(i)
+        self._local_twins = {
+            i: np.array(twins)
+            for same in self._by_core_title.values()
+            if len(same) > 1
+            for i in same
+            if not self._procedures[i].is_local
+            and (twins := [j for j in same if self._procedures[j].is_local])
+        }
         self._cache: OrderedDict[tuple[str, int, SearchFilters | None], list[SearchHit]] = OrderedDict()
         self._cache_size = cache_size
 
@@ -216,7 +224,21 @@ class SearchEngine:
             if self._dense_order is not None:
                 dense = dense[self._dense_order]
         fused = fuse(lexical, dense, analysed.kind, self.fusion_weights)
-        return np.where(fused > 0, fused + self.fusion_weights.local_prior * self._local, fused)
+        fused = np.where(fused > 0, fused + self.fusion_weights.local_prior * self._local, fused)
+        return self._local_twins_first(fused)
+
+    def _local_twins_first(self, fused: np.ndarray) -> np.ndarray:
+        """A ministry-level procedure ranks just below its city/commune-level twin (same title but for
+        the level note), the one Hà Nội performs (design.md, "Data rules")."""
+        head = np.argpartition(-fused, COVERAGE_DEPTH)[:COVERAGE_DEPTH]
+        for i in head:
+            twins = self._local_twins.get(int(i))
+            if twins is None or fused[i] <= 0:
+                continue
+            best_twin = float(fused[twins].max())
+            if best_twin > 0 and fused[i] >= best_twin:
+                fused[i] = best_twin - 1e-6
+        return fused
 
     def _exact_matches(self, analysed: AnalysedQuery) -> dict[int, tuple[float, str]]:
         found: dict[int, tuple[float, str]] = {}

@@ -76,6 +76,24 @@ def test_accented_exact_match_ranks_above_folded_match(engine: SearchEngine, cat
     assert not misses, misses
 
 
+def test_ministry_level_twin_ranks_below_the_local_procedure(engine: SearchEngine, catalog: Catalog) -> None:
+    """Same title but for the level note: the city/commune-level procedure (Hà Nội's) comes first."""
+    by_core: dict[str, list] = defaultdict(list)
+    for procedure in catalog:
+        by_core[core_title(procedure.title)].append(procedure)
+    pairs = [
+        (core, next(p for p in same if p.is_local), next(p for p in same if not p.is_local))
+        for core, same in sorted(by_core.items())
+        if any(p.is_local for p in same) and not all(p.is_local for p in same)
+    ]
+    assert len(pairs) >= 20
+    for core, local, central in pairs[::3]:
+        for query in (core, fold_diacritics(core)):
+            ranked = [h.code for h in engine.search(query, limit=50)]
+            if central.code in ranked:
+                assert local.code in ranked[: ranked.index(central.code)], (query, local.code, central.code)
+
+
 def test_unaccented_titles_still_find_their_procedure(engine: SearchEngine, distinct_titles) -> None:
     found = [bool(set(same) & {h.code for h in engine.search(fold_diacritics(title), limit=5)})
              for _, title, same in distinct_titles]

@@ -158,7 +158,8 @@ class SearchEngine:
         self.fusion_weights = fusion_weights or FusionWeights()
         self._english_vocabulary = self.lexicon.english_vocabulary() - ENGLISH_STOPWORDS
         # Function words ("mấy", "gì", "rồi") are Vietnamese the catalog rarely writes.
-        self.repairer = QueryRepairer(self._procedures, keep=VIETNAMESE_STOPWORDS)
+        everyday = [t for e in self.lexicon.entries if e.kind != "english" for t in e.terms]
+        self.repairer = QueryRepairer(self._procedures, keep=VIETNAMESE_STOPWORDS, everyday=everyday)
         self._by_core_title: dict[str, list[int]] = {}
         self._by_folded_title: dict[str, list[int]] = {}
         for i, procedure in enumerate(self._procedures):

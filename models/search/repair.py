@@ -36,6 +36,9 @@ CHANGE_SPELLING = math.log(0.01)
 # A syllable the catalog itself uses is trusted more: only strong context overrides it.
 CHANGE_KNOWN_WORD = math.log(0.01)
 INTERPOLATION = 0.8
+# An everyday phrase of the lexicon counts as much as this many catalog phrases: the lexicon holds
+# each phrase once, the catalog repeats its wording across thousands of procedures.
+EVERYDAY_WEIGHT = 20
 _STOP_FINALS = ("p", "t", "c", "ch")
 _STOP_FINAL_TONES = frozenset("\u0301\u0323")  # sắc, nặng
 
@@ -60,14 +63,21 @@ def _texts(procedure: Procedure) -> Iterable[str]:
 class QueryRepairer:
     """Syllable unigram/bigram counts of a catalog and the repair that decodes against them."""
 
-    def __init__(self, procedures: Iterable[Procedure], *, keep: Iterable[str] = ()) -> None:
-        """Count the catalog's syllables; `keep`: Vietnamese words kept whenever typed with marks."""
+    def __init__(
+        self, procedures: Iterable[Procedure], *, keep: Iterable[str] = (), everyday: Iterable[str] = ()
+    ) -> None:
+        """Count the catalog's syllables; `keep`: Vietnamese words kept whenever typed with marks;
+        `everyday`: phrases of everyday language (the lexicon's terms) counted `EVERYDAY_WEIGHT`
+        times, so that words people say but the catalog never writes (cưới, chồng, cửa hàng) can be
+        restored too."""
         self.keep = frozenset(w for w in keep if fold_diacritics(w) != w)
         self.unigrams: Counter[str] = Counter()
         self.bigrams: Counter[tuple[str, str]] = Counter()
-        for procedure in procedures:
-            for text in _texts(procedure):
-                syllables = [s for s in tokenize(text) if s.isalpha()]
+        texts = [(text, 1) for procedure in procedures for text in _texts(procedure)]
+        texts += [(text, EVERYDAY_WEIGHT) for text in everyday]
+        for text, weight in texts:
+            syllables = [s for s in tokenize(text) if s.isalpha()]
+            for _ in range(weight):
                 self.unigrams.update(syllables)
                 self.bigrams.update(pairwise(syllables))
         self.total = sum(self.unigrams.values())

@@ -236,6 +236,8 @@ def test_query_repair_restores_marks_and_known_misspellings(
         ("khách ở nhà mấy hôm", "khách ở nhà mấy hôm"),  # a function word with marks is kept (not "máy")
         ("hợp đồng ra ủy ban chứng thực", "hợp đồng ra ủy ban chứng thực"),  # bare on purpose (not "đã")
         ("chứng thưc hợp đồng", "chứng thực hợp đồng"),  # a stop final takes only sắc or nặng
+        # everyday words the catalog never writes, known from the lexicon (not "chống", "cuối")
+        ("chuyen ho khau ve nha chong sau khi cuoi", "chuyển hộ khẩu về nhà chồng sau khi cưới"),
     ],
 )
 def test_query_repair_keeps_what_the_writer_meant(engine: SearchEngine, typed: str, repaired: str) -> None:

@@ -28,7 +28,8 @@ TTHC = Path(sys.executable).parent / "tthc"
 def test_two_apps_share_counters_events_and_cache_through_redis(
     redis_server: RedisServer, components: Components
 ) -> None:
-    settings = make_settings(redis_url=redis_server.url)
+    # A generous timeout: on a loaded machine a slow fsync must not make one app buffer its events.
+    settings = make_settings(redis_url=redis_server.url, redis_timeout_seconds=2)
     with (
         TestClient(create_app(settings, components=components)) as first,
         TestClient(create_app(settings, components=components)) as second,
@@ -75,7 +76,12 @@ def test_tthc_serve_workers_share_the_kpi_through_redis(redis_server: RedisServe
     port = free_port()
     log = tmp_path / "serve.log"
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "TTHC_REDIS_URL": redis_server.url, "TTHC_RATE_LIMIT_PER_SECOND": "0"}
+    env = {
+        **os.environ,
+        "TTHC_REDIS_URL": redis_server.url,
+        "TTHC_RATE_LIMIT_PER_SECOND": "0",
+        "TTHC_REDIS_TIMEOUT_SECONDS": "2",
+    }
     with log.open("wb") as sink:
         process = subprocess.Popen(
             [str(TTHC), "serve", "--port", str(port), "--workers", "2"],
@@ -107,12 +113,17 @@ def test_tthc_serve_workers_share_the_kpi_through_redis(redis_server: RedisServe
             return [answer.status_code for answer in answers]
 
         assert asyncio.run(send_all()) == [202] * sent
-        for _ in range(10):
+        # A worker that found Redis slow (a timeout under load) holds its events for up to a retry
+        # period before flushing them; after that every worker reports every event.
+        agreeing, deadline, kpi = 0, time.monotonic() + 20, {}
+        while agreeing < 10:
+            assert time.monotonic() < deadline, f"workers still disagree: {kpi.get('feedback')}"
             with httpx.Client(base_url=base, timeout=10) as client:
                 kpi = client.get("/v1/kpi").json()
             assert kpi["store_backend"] == "redis"
-            assert kpi["feedback"]["declined"] == sent
-            assert kpi["feedback"]["decline_reasons"]["later"] == sent
+            complete = kpi["feedback"]["declined"] == kpi["feedback"]["decline_reasons"]["later"] == sent
+            agreeing = agreeing + 1 if complete else 0
+            time.sleep(0.05)
         # Each worker's /metrics counts what it answered itself: neither answered everything.
         served = set()
         for _ in range(30):

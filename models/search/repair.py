@@ -29,6 +29,7 @@ from models.text.normalize import fold_diacritics, tokenize
 from models.text.spelling import spelling_variants
 
 MAX_CANDIDATES = 8
+MAX_VARIANTS = 6
 # Log-probability costs of changing what was typed: a different tone/mark on the same letters is a
 # common slip; a spelling confusion is rarer; restoring marks to a bare syllable costs nothing.
 CHANGE_MARKS = math.log(0.05)
@@ -117,12 +118,14 @@ class QueryRepairer:
             other_letters = CHANGE_KNOWN_WORD + CHANGE_SPELLING if known else CHANGE_SPELLING
         for word in self.by_folded.get(folded, ())[:MAX_CANDIDATES]:
             options.setdefault(word, same_letters)
-        for variant in spelling_variants(folded):
-            for word in self.by_folded.get(variant, ())[:3]:
-                options.setdefault(word, other_letters)
+        # Spelling variants get their own quota: a common syllable has many marked forms ("day":
+        # dày, dạy, dây, đầy, đây...) that must not crowd out the intended one (d → gi: giấy).
+        variants = [w for v in spelling_variants(folded) for w in self.by_folded.get(v, ())[:3]]
+        for word in sorted(variants, key=lambda w: -self.unigrams[w])[:MAX_VARIANTS]:
+            options.setdefault(word, other_letters)
         if not options:
             return [(syllable, 0.0)]  # a word the catalog never uses: leave it alone
-        return sorted(options.items(), key=lambda item: item[1], reverse=True)[:MAX_CANDIDATES]
+        return list(options.items())
 
     def repair(self, syllables: Sequence[str], *, fixed: Mapping[int, str] | None = None) -> list[str]:
         """The most likely catalog spelling of a syllable sequence (Viterbi over the candidates).

@@ -84,6 +84,7 @@ class RedisServer:
                 return
             except redis.exceptions.RedisError:
                 if time.monotonic() > deadline or self.process.poll() is not None:
+                    self.kill()
                     raise RuntimeError(f"redis-server did not start on port {self.port}") from None
                 time.sleep(0.05)
 
@@ -109,7 +110,17 @@ class RedisClusterServers:
         return self.nodes[0].url
 
     def start(self) -> None:
-        """Start every node; create the cluster the first time, else let it re-form from nodes.conf."""
+        """Start every node; create the cluster the first time, else let it re-form from nodes.conf.
+
+        A failed start kills the nodes it started: no redis-server outlives the test.
+        """
+        try:
+            self._start()
+        except BaseException:
+            self.kill()
+            raise
+
+    def _start(self) -> None:
         first_time = not (self.nodes[0].directory / "nodes.conf").exists()
         for node in self.nodes:
             node.start()

@@ -118,11 +118,16 @@ def index_fingerprint(lexicon_file: Path = LEXICON_FILE) -> dict[str, object]:
 
 
 class LexicalQuery(BaseModel):
-    """Tokens of a query per stream and group (typed words, lexicon expansions, spelling corrections)."""
+    """Tokens of a query per stream and group (typed words, lexicon expansions, spelling corrections).
+
+    A group named "expansion/3" weighs as "expansion", times its own scale in `scales`.
+    """
 
     model_config = ConfigDict(frozen=True)
 
     tokens: dict[str, dict[str, list[str]]]  # group → stream → tokens
+    # Extra weight of a group, by its full name; a group "name/anything" takes the weight of "name".
+    scales: dict[str, float] = {}
 
     def is_empty(self) -> bool:
         return not any(t for streams in self.tokens.values() for t in streams.values())
@@ -261,7 +266,7 @@ class LexicalIndex:
         """Weighted BM25 score of every procedure (array aligned with `codes`)."""
         total = np.zeros(len(self.codes), dtype=np.float32)
         for group, streams in query.tokens.items():
-            group_weight = weights.groups.get(group, 0.0)
+            group_weight = weights.groups.get(group.split("/")[0], 0.0) * query.scales.get(group, 1.0)
             if not group_weight:
                 continue
             for stream, tokens in streams.items():

@@ -112,11 +112,6 @@ def analyse_query(
     )
 
 
-def _merge(target: dict[str, list[str]], extra: dict[str, list[str]]) -> None:
-    for stream, tokens in extra.items():
-        target.setdefault(stream, []).extend(tokens)
-
-
 def lexical_query(query: AnalysedQuery, index: LexicalIndex) -> LexicalQuery:
     """The BM25 token groups of a query: typed words, lexicon expansions, spelling corrections."""
     typed_syllables = [s for s in query.syllables if not CODE_PATTERN.fullmatch(s)]
@@ -127,9 +122,19 @@ def lexical_query(query: AnalysedQuery, index: LexicalIndex) -> LexicalQuery:
     if not query.accented:
         # Without diacritics nothing can match an accented token exactly.
         typed["exact_uni"], typed["exact_bi"] = [], []
-    expansion: dict[str, list[str]] = {}
-    for meaning in dict.fromkeys(m for e in query.expansions for m in e.means):
-        _merge(expansion, stream_tokens(tokenize(meaning)))
+    # Each meaning is its own group, weighted by the length of the words it stands for over its
+    # own length: BM25 sums over query tokens, so a long meaning ("thay đổi, cải chính, bổ sung
+    # thông tin hộ tịch" for "đổi tên") would otherwise outweigh every word actually typed.
+    spans: dict[str, int] = {}
+    for e in query.expansions:
+        for meaning in e.means:
+            spans[meaning] = max(spans.get(meaning, 0), e.end - e.start)
+    expansions: dict[str, dict[str, list[str]]] = {}
+    scales: dict[str, float] = {}
+    for number, (meaning, span) in enumerate(spans.items()):
+        syllables = tokenize(meaning)
+        expansions[f"expansion/{number}"] = stream_tokens(syllables)
+        scales[f"expansion/{number}"] = min(1.0, span / max(1, len(syllables)))
     correction: dict[str, list[str]] = {}
     if not query.english:
         unigrams, pairs = index.corrections(typed_syllables)
@@ -139,5 +144,5 @@ def lexical_query(query: AnalysedQuery, index: LexicalIndex) -> LexicalQuery:
         repaired = stream_tokens([s for s in query.repaired if not CODE_PATTERN.fullmatch(s)])
         repair = {k: [t for t in v if t not in set(typed.get(k, ()))] for k, v in repaired.items()}
     return LexicalQuery(
-        tokens={"typed": typed, "expansion": expansion, "correction": correction, "repair": repair}
+        tokens={"typed": typed, **expansions, "correction": correction, "repair": repair}, scales=scales
     )

@@ -124,7 +124,6 @@ def test_acronyms_and_slang_reach_catalog_wording(engine: SearchEngine) -> None:
     expectations = {
         "cấp lại CCCD": "căn cước",
         "GPLX": "giấy phép lái xe",
-        "thẻ BHYT": "bảo hiểm y tế",
         "cap lai so do bi mat": "giấy chứng nhận",
         "NOXH": "nhà ở xã hội",
         "giấy XNTTHN": "tình trạng hôn nhân",
@@ -132,6 +131,15 @@ def test_acronyms_and_slang_reach_catalog_wording(engine: SearchEngine) -> None:
     for query, wording in expectations.items():
         titles = [normalize_vietnamese(h.title) for h in engine.search(query, limit=3)]
         assert any(normalize_vietnamese(wording) in t for t in titles), (query, titles)
+    # The catalog writes some acronyms itself ("thẻ BHYT"): spelled out or not, all about the card.
+    titles = [normalize_vietnamese(h.title) for h in engine.search("thẻ BHYT", limit=3)]
+    assert all("bảo hiểm y tế" in t or "bhyt" in t for t in titles), titles
+
+
+def test_typed_words_outweigh_a_long_lexicon_meaning(engine: SearchEngine) -> None:
+    """"đổi tên" means civil-status correction (9 syllables); renaming a port is what was typed."""
+    for query in ("đổi tên cảng", "doi ten cang"):
+        assert "cảng" in normalize_vietnamese(engine.search(query, limit=1)[0].title), query
 
 
 @pytest.mark.parametrize(
@@ -188,10 +196,10 @@ def test_cli_rejects_an_empty_query_without_a_traceback() -> None:
     assert "empty" in result.output and "Traceback" not in result.output
 
 
-# Floors just under the measured dev figures (R@1 0.609, R@5 0.828, MRR@10 0.698, worst style
-# R@5 0.741): a regression guard, not issue 4's targets (R@1 0.85, R@5 0.95, MRR 0.90), which the
+# Floors just under the measured dev figures (R@1 0.625, R@5 0.852, MRR@10 0.718, worst style
+# R@5 0.769): a regression guard, not issue 4's targets (R@1 0.85, R@5 0.95, MRR 0.90), which the
 # search does not reach yet. Raise them when the method improves.
-DEV_FLOORS = {"recall@1": 0.59, "recall@5": 0.81, "mrr@10": 0.68, "style recall@5": 0.70}
+DEV_FLOORS = {"recall@1": 0.60, "recall@5": 0.83, "mrr@10": 0.70, "style recall@5": 0.74}
 
 
 @pytest.mark.slow

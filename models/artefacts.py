@@ -37,8 +37,9 @@ from models.embedding.onnx_encoder import OnnxEncoder
 from models.embedding.onnx_export import export_onnx
 from models.embedding.passage_store import StoredPassageEncoder
 from models.events.artefacts import build_event_artefacts
+from models.events.taxonomy import taxonomy_fingerprint
 from models.search.dense import DenseIndex, procedure_passage
-from models.search.lexical import build_lexical_index
+from models.search.lexical import build_lexical_index, index_fingerprint
 
 MANIFEST_FILE = "manifest.json"
 ENCODER_DIR = "encoder"
@@ -66,6 +67,13 @@ BUILD_STEPS: dict[str, BuildStep] = {
     "events": build_event_artefacts,  # after "dense": reads its index
 }
 
+# name → what a step's output depends on besides the catalog (code format, shipped data files).
+# A step whose recorded inputs differ from these is stale and rebuilt by the next `tthc build`.
+STEP_INPUTS: dict[str, Callable[[], dict[str, object]]] = {
+    "lexical": index_fingerprint,
+    "events": taxonomy_fingerprint,
+}
+
 
 class ArtefactsError(Exception):
     """Artefacts are missing, incomplete or do not match their manifest."""
@@ -82,6 +90,7 @@ class StepRecord(BaseModel):
     seconds: float
     built_at: datetime
     files: dict[str, FileRecord]
+    inputs: dict[str, object] = {}
 
 
 class ArtefactManifest(BaseModel):
@@ -194,7 +203,9 @@ def load_artefacts(
         raise ArtefactsError(f"no converted embedding model in {encoder_dir}; run `tthc build`")
     for name in names:
         if not _step_intact(root, manifest, name):
-            raise ArtefactsError(f"artefact step {name!r} missing or incomplete in {root}; run `tthc build`")
+            raise ArtefactsError(
+                f"artefact step {name!r} missing, incomplete or stale in {root}; run `tthc build`"
+            )
         if verify:
             for relative, record in manifest.steps[name].files.items():
                 if sha256_file(root / relative) != record.sha256:
@@ -221,10 +232,14 @@ def _check_step_names(steps: Sequence[str] | None) -> list[str]:
     return list(steps)
 
 
+def _step_inputs(name: str) -> dict[str, object]:
+    return STEP_INPUTS[name]() if name in STEP_INPUTS else {}
+
+
 def _step_intact(root: Path, manifest: ArtefactManifest, name: str) -> bool:
-    """The step is recorded and every file it wrote is there with the recorded size."""
+    """The step is recorded with today's inputs and every file it wrote has the recorded size."""
     record = manifest.steps.get(name)
-    if record is None:
+    if record is None or record.inputs != _step_inputs(name):
         return False
     return all(
         (root / relative).is_file() and (root / relative).stat().st_size == file.bytes
@@ -251,7 +266,9 @@ def _run_step(name: str, step: BuildStep, catalog: Catalog, root: Path, encoder:
         for path in sorted(final.rglob("*"))
         if path.is_file()
     }
-    return StepRecord(seconds=round(seconds, 2), built_at=datetime.now(UTC), files=files)
+    return StepRecord(
+        seconds=round(seconds, 2), built_at=datetime.now(UTC), files=files, inputs=_step_inputs(name)
+    )
 
 
 def _write_manifest(root: Path, manifest: ArtefactManifest) -> None:

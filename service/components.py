@@ -89,16 +89,16 @@ def _engine_on_artefacts(engine: Any, components: Components, settings: Settings
     """The engine with the ONNX Runtime query encoder: the same vectors as the torch encoder the
     index was built with, without importing torch and sentence-transformers (measured here: start
     ~8 s and ~500 MB sooner, a cold query ~40 ms -> ~7 ms)."""
-    from models.artefacts import load_artefacts
+    from models.artefacts import ArtefactsError, load_artefacts
     from models.search.lexical import LexicalIndex, StaleIndexError
 
-    artefacts = load_artefacts(components.catalog, settings.artefacts_dir, steps=["lexical", "dense"])
+    artefacts = load_artefacts(components.catalog, settings.artefacts_dir, steps=["dense"])
     try:
         lexical = LexicalIndex.load(artefacts.step_dir("lexical"))
-    except StaleIndexError as exc:
+    except (ArtefactsError, StaleIndexError) as exc:
         # Cheap to rebuild in memory (seconds): serve correct results and say how to persist them.
         lexical = LexicalIndex.build(components.catalog, progress=False)
-        components.degraded["search"] = f"{exc}: indexed at start-up; run `tthc build --step lexical --force`"
+        components.degraded["search"] = f"{exc}: indexed at start-up; run `tthc build`"
     encoder = artefacts.load_query_encoder(threads=settings.inference_threads)
     dense = engine.EncodedDense(encoder, artefacts.load_dense_index())
     return engine.SearchEngine(components.catalog, lexical=lexical, dense=dense)

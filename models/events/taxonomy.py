@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import yaml
@@ -36,6 +37,11 @@ def _event(raw: dict) -> LifeEvent:
         members.extend(EventMember(step=index, **member) for member in step.get("members", []))
     fields = {k: v for k, v in raw.items() if k != "steps"}
     return LifeEvent(steps=steps, members=members, **fields)
+
+
+def taxonomy_fingerprint() -> dict[str, object]:
+    """What an events build depends on besides the catalog: the shipped taxonomy's checksum."""
+    return {"taxonomy_sha256": hashlib.sha256(TAXONOMY_PATH.read_bytes()).hexdigest()}
 
 
 def load_taxonomy(path: Path | None = None) -> Taxonomy:

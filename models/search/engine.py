@@ -201,7 +201,7 @@ class SearchEngine:
             lexical = LexicalIndex.load(artefacts.step_dir("lexical"))
         except StaleIndexError as exc:
             # Cheap to rebuild (seconds), so serve correct results now and say how to persist them.
-            log.warning("%s; indexing in memory (run `tthc build --step lexical --force`)", exc)
+            log.warning("%s; indexing in memory (run `tthc build`)", exc)
             lexical = LexicalIndex.build(catalog, progress=False)
         encoder = artefacts.load_encoder(precision=precision, threads=threads)
         dense = EncodedDense(encoder, artefacts.load_dense_index())

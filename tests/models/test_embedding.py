@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from catalog.store import Catalog
 from cli.build import build
-from models.artefacts import Artefacts, ArtefactsError, load_artefacts
+from models.artefacts import STEP_INPUTS, Artefacts, ArtefactsError, load_artefacts
 from models.embedding.cache import QueryEmbeddingCache
 from models.embedding.convert import (
     bert_tensor_shapes,
@@ -211,6 +211,19 @@ def test_artefact_manifest_checksums_hold(artefacts: Artefacts, catalog: Catalog
     assert loaded.manifest.catalog_version == catalog.version
     assert loaded.manifest.steps["dense"].seconds > 0
     assert {"dense/dense.faiss", "dense/dense_ids.json"} <= set(loaded.manifest.steps["dense"].files)
+
+
+@pytest.mark.slow
+def test_a_step_built_from_other_inputs_is_stale(
+    artefacts: Artefacts, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lexicon or taxonomy edit makes its step stale, so `tthc build` rebuilds it; others stay."""
+    recorded = artefacts.manifest.steps["lexical"].inputs
+    assert recorded == STEP_INPUTS["lexical"]() and "lexicon_sha256" in recorded
+    monkeypatch.setitem(STEP_INPUTS, "lexical", lambda: {**recorded, "lexicon_sha256": "edited"})
+    with pytest.raises(ArtefactsError, match="stale"):
+        load_artefacts(catalog, artefacts.root.parent, steps=["lexical"])
+    assert load_artefacts(catalog, artefacts.root.parent, steps=["dense", "events"]).root == artefacts.root
 
 
 @pytest.mark.slow

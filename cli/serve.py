@@ -23,6 +23,15 @@ def serve(
     from service.settings import get_settings
 
     settings = get_settings()
+    if settings.dossier_log is not None:
+        # Fail here with a line to fix, not in every worker's start-up with a traceback.
+        from models.recommend import DossierLogError, load_dossier_logs
+
+        try:
+            load_dossier_logs(settings.dossier_log)
+        except DossierLogError as exc:
+            typer.secho(f"error: TTHC_DOSSIER_LOG: {exc}", err=True, fg=typer.colors.RED)
+            raise typer.Exit(2) from exc
     if workers > 1 and not settings.redis_url:
         typer.secho(
             "warning: several workers without TTHC_REDIS_URL keep separate counters, events and caches;"

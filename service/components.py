@@ -1,137 +1,149 @@
 """The domain objects the service answers with, loaded once at start and shared read-only.
 
-A component whose module or artefacts are missing is listed in `unavailable` with the reason;
-its endpoints answer 503 problem JSON saying so, and `/readyz` reports the service as degraded.
+Every feature is always served. Without built artefacts (`tthc build`) a feature runs in a
+reduced form, listed in `degraded` with the reason, and `/readyz` reports the service as degraded.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 
 from catalog.store import Catalog, load_catalog
 from service.settings import Settings
 
+if TYPE_CHECKING:
+    from models.business import PolicyMatcher, StartupPlanner
+    from models.events.catalog import EventCatalog
+    from models.recommend import DossierLog, RelatedSuggester
+    from models.search.engine import SearchEngine
+
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass
 class Components:
-    """Everything the routes need; `None` members are listed in `unavailable`."""
+    """Everything the routes need, with what runs in a reduced form and how long each part took."""
 
     catalog: Catalog
-    search: Any = None
-    events: Any = None
-    suggester: Any = None
-    planner: Any = None
-    policies: Any = None
-    unavailable: dict[str, str] = field(default_factory=dict)
+    search: SearchEngine
+    events: EventCatalog
+    suggester: RelatedSuggester
+    planner: StartupPlanner
+    policies: PolicyMatcher
     degraded: dict[str, str] = field(default_factory=dict)
     load_seconds: dict[str, float] = field(default_factory=dict)
 
 
-def _module(name: str) -> Any | None:
-    """Import a models module that may not exist yet in this build; None when it does not."""
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name is not None and name.startswith(exc.name):
-            return None
-        raise
+class ComponentsError(Exception):
+    """Configuration the service cannot start with (e.g. an unreadable dossier log)."""
 
 
 def load_components(settings: Settings) -> Components:
-    """Load the catalog, then every model component that this build holds."""
-    started = time.perf_counter()
-    components = Components(catalog=load_catalog(settings.catalog_path))
-    components.load_seconds["catalog"] = time.perf_counter() - started
-    for name, loader in _LOADERS.items():
+    """Load the catalog, then every model component over it."""
+    from models.business import PolicyMatcher, StartupPlanner
+
+    seconds: dict[str, float] = {}
+    degraded: dict[str, str] = {}
+
+    def timed(name: str, load: Callable[[], T]) -> T:
         started = time.perf_counter()
-        loader(components, settings)
-        components.load_seconds[name] = time.perf_counter() - started
-    for name, reason in components.unavailable.items():
-        log.warning("%s not served: %s", name, reason)
-    for name, reason in components.degraded.items():
+        value = load()
+        seconds[name] = time.perf_counter() - started
+        return value
+
+    logs = _load_dossier_logs(settings)  # first: a configuration error should not wait for models
+    catalog = timed("catalog", lambda: load_catalog(settings.catalog_path))
+    search = timed("search", lambda: _load_search(catalog, settings, degraded))
+    events, suggester = timed(
+        "events and suggestions", lambda: _load_events_and_suggester(catalog, settings, logs, degraded)
+    )
+    planner, policies = timed("business", lambda: (StartupPlanner(catalog), PolicyMatcher(catalog)))
+    for name, reason in degraded.items():
         log.warning("%s degraded: %s", name, reason)
-    return components
+    return Components(
+        catalog=catalog,
+        search=search,
+        events=events,
+        suggester=suggester,
+        planner=planner,
+        policies=policies,
+        degraded=degraded,
+        load_seconds=seconds,
+    )
 
 
-def _load_search(components: Components, settings: Settings) -> None:
+def _load_search(catalog: Catalog, settings: Settings, degraded: dict[str, str]) -> SearchEngine:
     """The full engine on built artefacts; lexical-only, reported as degraded, when they are missing.
 
     Artefacts are never built here: a build takes minutes and every worker would start one. A
     missing build is logged with the command that makes it (`tthc build`).
     """
-    engine = _module("models.search.engine")
-    if engine is None:
-        components.unavailable["search"] = "models/search/engine.py is not in this build"
-        return
     from models.artefacts import ArtefactsError
+    from models.search.engine import SearchEngine
 
     try:
-        components.search = _engine_on_artefacts(engine, components, settings)
+        return _engine_on_artefacts(catalog, settings, degraded)
     except ArtefactsError as exc:
-        components.search = engine.SearchEngine(components.catalog)
-        components.degraded["search"] = f"lexical search only: {exc}"
+        degraded["search"] = f"lexical search only: {exc}"
     except (OSError, ValueError, KeyError) as exc:
         # Artefacts written by an older build of the code: serve, and say how to repair them.
-        components.search = engine.SearchEngine(components.catalog)
-        components.degraded["search"] = (
+        degraded["search"] = (
             f"lexical search only: artefacts in {settings.artefacts_dir} are unreadable "
             f"({type(exc).__name__}: {exc}); run `tthc build --force`"
         )
+    return SearchEngine(catalog)
 
 
-def _engine_on_artefacts(engine: Any, components: Components, settings: Settings) -> Any:
+def _engine_on_artefacts(catalog: Catalog, settings: Settings, degraded: dict[str, str]) -> SearchEngine:
     """The engine with the ONNX Runtime query encoder: the same vectors as the torch encoder the
     index was built with, without importing torch and sentence-transformers (measured here: start
     ~8 s and ~500 MB sooner, a cold query ~40 ms -> ~7 ms)."""
     from models.artefacts import ArtefactsError, load_artefacts
+    from models.search.engine import EncodedDense, SearchEngine
     from models.search.lexical import LexicalIndex, StaleIndexError
 
-    artefacts = load_artefacts(components.catalog, settings.artefacts_dir, steps=["dense"])
+    artefacts = load_artefacts(catalog, settings.artefacts_dir, steps=["dense"])
     try:
         lexical = LexicalIndex.load(artefacts.step_dir("lexical"))
     except (ArtefactsError, StaleIndexError) as exc:
         # Cheap to rebuild in memory (seconds): serve correct results and say how to persist them.
-        lexical = LexicalIndex.build(components.catalog, progress=False)
-        components.degraded["search"] = f"{exc}: indexed at start-up; run `tthc build`"
+        lexical = LexicalIndex.build(catalog, progress=False)
+        degraded["search"] = f"{exc}: indexed at start-up; run `tthc build`"
     encoder = artefacts.load_query_encoder(threads=settings.inference_threads)
-    dense = engine.EncodedDense(encoder, artefacts.load_dense_index())
-    return engine.SearchEngine(components.catalog, lexical=lexical, dense=dense)
+    dense = EncodedDense(encoder, artefacts.load_dense_index())
+    return SearchEngine(catalog, lexical=lexical, dense=dense)
 
 
-def _load_events_and_suggester(components: Components, settings: Settings) -> None:
-    """Events and the suggester from the `events` artefact step, or built in process without it."""
-    build = _module("models.recommend.build")
-    if build is None:
-        components.unavailable["events"] = "models/recommend is not in this build"
-        components.unavailable["suggestions"] = "models/recommend is not in this build"
-        return
-    events, suggester, from_artefacts = build.events_and_suggester(components.catalog, settings.artefacts_dir)
-    components.events, components.suggester = events, suggester
+def _load_dossier_logs(settings: Settings) -> list[DossierLog] | None:
+    """The configured dossier log (`TTHC_DOSSIER_LOG`), or None when there is none."""
+    from models.recommend import DossierLogError, load_dossier_logs
+
+    if settings.dossier_log is None:
+        return None
+    try:
+        return load_dossier_logs(settings.dossier_log)
+    except DossierLogError as exc:
+        raise ComponentsError(f"TTHC_DOSSIER_LOG: {exc}") from exc
+
+
+def _load_events_and_suggester(
+    catalog: Catalog, settings: Settings, logs: list[DossierLog] | None, degraded: dict[str, str]
+) -> tuple[EventCatalog, RelatedSuggester]:
+    """Events and the suggester from the `events` artefact step, or built in process without it;
+    co-occurrence learnt from the dossier log when one is configured."""
+    from models.recommend.build import events_and_suggester
+
+    events, suggester, from_artefacts = events_and_suggester(
+        catalog, settings.artefacts_dir, dossier_logs=logs
+    )
     if not from_artefacts:
-        components.degraded["events"] = (
+        degraded["events"] = (
             "events assigned in process without embeddings (no `events` artefacts for catalog "
-            f"{components.catalog.version}); run `tthc build`"
+            f"{catalog.version}); run `tthc build`"
         )
-
-
-def _load_business(components: Components, settings: Settings) -> None:
-    business = _module("models.business")
-    if business is None or not hasattr(business, "StartupPlanner"):
-        components.unavailable["startup-package"] = "models/business is not in this build"
-        components.unavailable["policy-suggestions"] = "models/business is not in this build"
-        return
-    components.planner = business.StartupPlanner(components.catalog)
-    components.policies = business.PolicyMatcher(components.catalog)
-
-
-_LOADERS = {
-    "search": _load_search,
-    "events and suggestions": _load_events_and_suggester,
-    "business": _load_business,
-}
+    return events, suggester

@@ -7,11 +7,13 @@ pool, and those hops (several per request) cost more than the cache hit they gua
 from __future__ import annotations
 
 import hmac
-from collections.abc import Awaitable, Callable
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
+from models.business import PolicyMatcher, StartupPlanner
+from models.events.catalog import EventCatalog
+from models.recommend import RelatedSuggester
 from service.components import Components
 from service.errors import Problem
 from service.store import Store
@@ -23,26 +25,6 @@ async def get_components(request: Request) -> Components:
 
 async def get_store(request: Request) -> Store:
     return request.app.state.store
-
-
-def component(attribute: str, name: str) -> Callable[[Request], Awaitable[Any]]:
-    """A dependency yielding one component, or 503 problem JSON naming what is missing."""
-
-    async def dependency(request: Request) -> Any:
-        components: Components = request.app.state.components
-        value = getattr(components, attribute)
-        if value is None:
-            reason = components.unavailable.get(name, "not loaded")
-            raise Problem(
-                503,
-                "Feature unavailable",
-                f"Chức năng '{name}' chưa sẵn sàng trên máy chủ này ({reason}).",
-                f"'{name}' is not available on this server ({reason}).",
-                headers={"Retry-After": "300"},
-            )
-        return value
-
-    return dependency
 
 
 async def require_api_key(
@@ -65,6 +47,26 @@ async def require_api_key(
         )
 
 
+async def get_events(request: Request) -> EventCatalog:
+    return request.app.state.components.events
+
+
+async def get_suggester(request: Request) -> RelatedSuggester:
+    return request.app.state.components.suggester
+
+
+async def get_planner(request: Request) -> StartupPlanner:
+    return request.app.state.components.planner
+
+
+async def get_policies(request: Request) -> PolicyMatcher:
+    return request.app.state.components.policies
+
+
 ComponentsDep = Annotated[Components, Depends(get_components)]
+EventsDep = Annotated[EventCatalog, Depends(get_events)]
+SuggesterDep = Annotated[RelatedSuggester, Depends(get_suggester)]
+PlannerDep = Annotated[StartupPlanner, Depends(get_planner)]
+PoliciesDep = Annotated[PolicyMatcher, Depends(get_policies)]
 StoreDep = Annotated[Store, Depends(get_store)]
 PartnerKey = Depends(require_api_key)

@@ -24,6 +24,11 @@ class Settings(BaseSettings):
         PROJECT_ROOT / "artefacts", description="built indexes and the converted embedding model"
     )
     redis_url: str | None = Field(None, description="Redis for cache, counters and events; none = in-process")
+    dossier_log: Path | None = Field(
+        None,
+        description="JSON Lines dossier log (`{case_id, codes}` per case, filing order) to learn "
+        "which procedures people file together; none = no co-occurrence suggestions",
+    )
     redis_cluster: bool = Field(False, description="`redis_url` names a node of a Redis Cluster")
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)

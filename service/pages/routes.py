@@ -70,7 +70,6 @@ async def search_page(
             "levels": [lv.value for lv in Level],
             "results": results,
             "error": error,
-            "search_available": components.search is not None,
             "max_limit": MAX_LIMIT,
         },
     )
@@ -78,8 +77,6 @@ async def search_page(
 
 def _bundles(components: Components, code: str) -> list[dict[str, Any]]:
     """Life-event bundles holding this procedure, their members grouped by step."""
-    if components.events is None:
-        return []
     bundles = []
     for event in components.events.events_for(code=code)[:3]:
         steps: list[dict[str, Any]] = [{"name": step.name_vi, "members": []} for step in event.steps]
@@ -93,8 +90,6 @@ def _bundles(components: Components, code: str) -> list[dict[str, Any]]:
 
 
 def _suggestions(components: Components, code: str) -> list[Any]:
-    if components.suggester is None:
-        return []
     from models.recommend import CaseProfile
 
     return components.suggester.suggest(codes=[code], profile=CaseProfile(), limit=8)
@@ -116,9 +111,7 @@ async def procedure_page(request: Request, components: ComponentsDep, code: str)
         {
             "p": procedure,
             "suggestions": _suggestions(components, procedure.code),
-            "suggestions_available": components.suggester is not None,
             "bundles": _bundles(components, procedure.code),
-            "events_available": components.events is not None,
             "catalog": components.catalog,
         },
     )

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from models.business import BusinessProfile, PolicyMatch, StartupPlan
 from service import counters
-from service.dependencies import PartnerKey, StoreDep, component
+from service.dependencies import PartnerKey, PlannerDep, PoliciesDep, StoreDep
 from service.routers.feedback import Identifier
 from service.store import StoredEvent, Stream
 
 router = APIRouter(prefix="/v1/businesses", tags=["businesses"])
 
-PlannerDep = Annotated[Any, Depends(component("planner", "startup-package"))]
-PoliciesDep = Annotated[Any, Depends(component("policies", "policy-suggestions"))]
 
 # A business counts as new for the start-up KPI during its first 12 months.
 NEW_BUSINESS_DAYS = 365

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from catalog.schema import CODE_PATTERN
 from models.recommend.schema import CaseProfile, Suggestion
 from service import counters
 from service.cache import cache_key
-from service.dependencies import ComponentsDep, PartnerKey, StoreDep, component
+from service.dependencies import ComponentsDep, PartnerKey, StoreDep, SuggesterDep
 from service.routers.feedback import Identifier
 from service.store import StoredEvent, Stream
 
 router = APIRouter(prefix="/v1", tags=["cases"])
 
-SuggesterDep = Annotated[Any, Depends(component("suggester", "suggestions"))]
 _SUGGESTIONS = TypeAdapter(list[Suggestion])
 MAX_CODES = 20
 

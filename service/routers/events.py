@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from models.events import EventKind, LifeEvent, UnknownEventError
-from service.dependencies import component
+from service.dependencies import EventsDep
 from service.errors import Problem
 
 router = APIRouter(prefix="/v1", tags=["events"])
 
-EventsDep = Annotated[Any, Depends(component("events", "events"))]
 
 
 class EventSummary(BaseModel):

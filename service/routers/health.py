@@ -21,15 +21,12 @@ class Health(BaseModel):
 
 
 class Readiness(BaseModel):
-    """`degraded` still answers requests: a missing part is listed with the reason."""
+    """`degraded` still answers every request: a part running in a reduced form is listed with the reason."""
 
     status: Literal["ok", "degraded"]
     catalog_version: str
     procedures: int
     store: StoreStatus
-    unavailable: dict[str, str] = Field(
-        description="features not served and why", examples=[{"events": "models/events is not in this build"}]
-    )
     degraded: dict[str, str] = Field(
         description="features served in a reduced form and why",
         examples=[{"search": "embedding artefacts missing: lexical search only; run `tthc build`"}],
@@ -51,13 +48,12 @@ async def readyz(request: Request, components: ComponentsDep) -> Readiness:
     degraded = dict(components.degraded)
     if not store_status.available:
         degraded["store"] = "Redis unreachable: cache bypassed, events buffered in process"
-    status = "degraded" if degraded or components.unavailable else "ok"
+    status = "degraded" if degraded else "ok"
     return Readiness(
         status=status,
         catalog_version=components.catalog.version,
         procedures=len(components.catalog),
         store=store_status,
-        unavailable=components.unavailable,
         degraded=degraded,
         load_seconds={name: round(seconds, 3) for name, seconds in components.load_seconds.items()},
     )

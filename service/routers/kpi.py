@@ -48,7 +48,6 @@ class KpiReport(BaseModel):
     store_backend: str
     store_available: bool
     targets: list[KpiFigure]
-    unavailable: dict[str, str] = Field(description="targets not measured in this build, and why")
     feedback: FeedbackSummary
 
 
@@ -78,7 +77,7 @@ def _figure(
     )
 
 
-def catalog_figures(components: Components) -> tuple[list[KpiFigure], dict[str, str]]:
+def catalog_figures(components: Components) -> list[KpiFigure]:
     """Targets measured on the catalog (local scope: city and commune levels)."""
     local = [p for p in components.catalog if p.is_local]
     online = [p for p in local if p.fully_online]
@@ -94,25 +93,21 @@ def catalog_figures(components: Components) -> tuple[list[KpiFigure], dict[str, 
             scope="Thủ tục cấp tỉnh và cấp xã (toàn trình suy ra từ kênh nộp trực tuyến)",
         )
     ]
-    unavailable: dict[str, str] = {}
-    if components.events is None:
-        unavailable["events_coverage"] = components.unavailable.get("events", "events not loaded")
-    else:
-        in_event = components.events.codes_in_events()
-        figures.insert(
-            0,
-            _figure(
-                "events_coverage",
-                "Thủ tục được tổ chức theo sự kiện",
-                "Procedures in life-event groups",
-                sum(p.code in in_event for p in online),
-                len(online),
-                0.5,
-                source="catalog",
-                scope="Thủ tục trực tuyến cấp tỉnh và cấp xã thuộc ít nhất một sự kiện",
-            ),
-        )
-    return figures, unavailable
+    in_event = components.events.codes_in_events()
+    figures.insert(
+        0,
+        _figure(
+            "events_coverage",
+            "Thủ tục được tổ chức theo sự kiện",
+            "Procedures in life-event groups",
+            sum(p.code in in_event for p in online),
+            len(online),
+            0.5,
+            source="catalog",
+            scope="Thủ tục trực tuyến cấp tỉnh và cấp xã thuộc ít nhất một sự kiện",
+        ),
+    )
+    return figures
 
 
 def live_figures(values: dict[str, int]) -> list[KpiFigure]:
@@ -176,7 +171,7 @@ async def build_report(request: Request, components: Components) -> KpiReport:
     """The KPI report the API and the dashboard page show."""
     store = request.app.state.store
     values = await store.counters()
-    figures, unavailable = catalog_figures(components)
+    figures = catalog_figures(components)
     status = store.status()
     return KpiReport(
         catalog_version=components.catalog.version,
@@ -184,7 +179,6 @@ async def build_report(request: Request, components: Components) -> KpiReport:
         store_backend=status.backend,
         store_available=status.available,
         targets=figures + live_figures(values),
-        unavailable=unavailable,
         feedback=feedback_summary(values),
     )
 

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from catalog.schema import Level
 from models.search.engine import InvalidQueryError, SearchFilters
 from service.cache import cached_json
 from service.components import Components
-from service.dependencies import ComponentsDep, component
+from service.dependencies import ComponentsDep
 from service.errors import Problem
 
 router = APIRouter(prefix="/v1", tags=["search"])
 
-SearchEngineDep = Annotated[Any, Depends(component("search", "search"))]
 MAX_LIMIT = 50
 
 
@@ -73,7 +72,6 @@ def run_search(
 async def search(
     request: Request,
     components: ComponentsDep,
-    engine: SearchEngineDep,
     q: Annotated[
         str,
         Query(

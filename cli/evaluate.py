@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from cli import startup as startup_commands
-from cli.options import CatalogOption, fail, open_catalog
+from cli.options import CatalogOption, configured_dossier_logs, fail, open_catalog
 from models.artefacts import ArtefactsError
 from models.search.evaluation import EvalFileError, evaluate, format_table, load_eval_queries
 from service.settings import get_settings
@@ -69,7 +69,9 @@ def suggest_command(
         fail(f"{file}: cannot read cases ({exc})")
     procedures = open_catalog(catalog)
     try:
-        _, suggester, from_artefacts = events_and_suggester(procedures, get_settings().artefacts_dir)
+        _, suggester, from_artefacts = events_and_suggester(
+            procedures, get_settings().artefacts_dir, dossier_logs=configured_dossier_logs()
+        )
         report = evaluate_suggestions(suggester, cases, k=k)
     except UnknownProcedureError as exc:
         fail(f"{file}: {exc}")

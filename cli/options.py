@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from catalog.store import Catalog, CatalogError, load_catalog
 from service.settings import get_settings
+
+if TYPE_CHECKING:
+    from models.recommend import DossierLog
 
 CatalogOption = Annotated[
     Path | None,
@@ -32,3 +35,16 @@ def open_catalog(path: Path | None) -> Catalog:
         return load_catalog(path or get_settings().catalog_path)
     except CatalogError as exc:
         fail(str(exc))
+
+
+def configured_dossier_logs() -> list[DossierLog] | None:
+    """The dossier log named by `TTHC_DOSSIER_LOG` (co-occurrence suggestions), None when unset."""
+    from models.recommend import DossierLogError, load_dossier_logs
+
+    path = get_settings().dossier_log
+    if path is None:
+        return None
+    try:
+        return load_dossier_logs(path)
+    except DossierLogError as exc:
+        fail(f"TTHC_DOSSIER_LOG: {exc}")

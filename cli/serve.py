@@ -19,19 +19,12 @@ def serve(
     """Start the HTTP service on the configured catalog."""
     import uvicorn
 
+    from cli.options import configured_dossier_logs
     from service.logs import uvicorn_log_config
     from service.settings import get_settings
 
     settings = get_settings()
-    if settings.dossier_log is not None:
-        # Fail here with a line to fix, not in every worker's start-up with a traceback.
-        from models.recommend import DossierLogError, load_dossier_logs
-
-        try:
-            load_dossier_logs(settings.dossier_log)
-        except DossierLogError as exc:
-            typer.secho(f"error: TTHC_DOSSIER_LOG: {exc}", err=True, fg=typer.colors.RED)
-            raise typer.Exit(2) from exc
+    configured_dossier_logs()  # fail here with the line to fix, not in every worker with a traceback
     if workers > 1 and not settings.redis_url:
         typer.secho(
             "warning: several workers without TTHC_REDIS_URL keep separate counters, events and caches;"

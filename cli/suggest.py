@@ -10,7 +10,7 @@ import typer
 from pydantic import ValidationError
 
 from catalog.store import UnknownProcedureError
-from cli.options import CatalogOption, fail, open_catalog
+from cli.options import CatalogOption, configured_dossier_logs, fail, open_catalog
 from models.events import TaxonomyError
 from models.recommend import CaseProfile, RelatedSuggester, events_and_suggester
 from service.settings import get_settings
@@ -66,7 +66,9 @@ def suggest(
     if jsonl == bool(codes):
         fail("give either procedure CODES or --jsonl (e.g. tthc suggest 1.001193)")
     try:
-        _, suggester, _ = events_and_suggester(open_catalog(catalog), get_settings().artefacts_dir)
+        _, suggester, _ = events_and_suggester(
+            open_catalog(catalog), get_settings().artefacts_dir, dossier_logs=configured_dossier_logs()
+        )
     except TaxonomyError as exc:
         fail(str(exc))
     if jsonl:

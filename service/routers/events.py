@@ -14,7 +14,6 @@ from service.errors import Problem
 router = APIRouter(prefix="/v1", tags=["events"])
 
 
-
 class EventSummary(BaseModel):
     id: str = Field(examples=["sinh-con"])
     name: str = Field(examples=["Sinh con"])

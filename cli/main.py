@@ -12,12 +12,25 @@ from cli import search as search_commands
 from cli import serve as serve_commands
 from cli import startup as startup_commands
 from cli import suggest as suggest_commands
+from cli.options import fail
+from service.settings import SettingsError, get_settings
 
 app = typer.Typer(
     help="Hà Nội procedure recommender: catalog, search, events, suggestions, start-up plans.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def _check_configuration() -> None:
+    # Every command reads the settings: a bad TTHC_* value is named once, before any work starts.
+    try:
+        get_settings()
+    except SettingsError as exc:
+        fail(str(exc))
+
+
 app.add_typer(catalog_commands.app, name="catalog")
 app.add_typer(evaluate_commands.app, name="eval")
 app.command(name="search")(search_commands.search)

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from catalog.store import SHIPPED_CATALOG
@@ -77,7 +77,18 @@ class Settings(BaseSettings):
         return value
 
 
+class SettingsError(ValueError):
+    """An environment value the settings cannot accept; the message names the variable."""
+
+
 @lru_cache
 def get_settings() -> Settings:
     """The process-wide settings (cached; tests clear the cache after changing the environment)."""
-    return Settings()
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"TTHC_{'_'.join(map(str, error['loc'])).upper()}={error['input']!r}: {error['msg']}"
+            for error in exc.errors()
+        )
+        raise SettingsError(f"invalid configuration: {problems}") from exc

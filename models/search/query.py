@@ -112,6 +112,11 @@ def analyse_query(
     )
 
 
+def _new_tokens(tokens: dict[str, list[str]], typed: dict[str, list[str]]) -> dict[str, list[str]]:
+    """`tokens` without those the query typed already, stream by stream."""
+    return {stream: [t for t in v if t not in set(typed.get(stream, ()))] for stream, v in tokens.items()}
+
+
 def lexical_query(query: AnalysedQuery, index: LexicalIndex) -> LexicalQuery:
     """The BM25 token groups of a query: typed words, lexicon expansions, spelling corrections."""
     typed_syllables = [s for s in query.syllables if not CODE_PATTERN.fullmatch(s)]
@@ -124,7 +129,10 @@ def lexical_query(query: AnalysedQuery, index: LexicalIndex) -> LexicalQuery:
         typed["exact_uni"], typed["exact_bi"] = [], []
     # Each meaning is its own group, weighted by the length of the words it stands for over its
     # own length: BM25 sums over query tokens, so a long meaning ("thay đổi, cải chính, bổ sung
-    # thông tin hộ tịch" for "đổi tên") would otherwise outweigh every word actually typed.
+    # thông tin hộ tịch" for "đổi tên") would otherwise outweigh every word actually typed. A
+    # meaning's tokens that the query typed already are left out of it (as for the repair group):
+    # "giấy khai sinh" means "đăng ký khai sinh", and "khai sinh", typed once but counted twice,
+    # outweighed the other words typed.
     spans: dict[str, int] = {}
     for e in query.expansions:
         for meaning in e.means:
@@ -133,7 +141,7 @@ def lexical_query(query: AnalysedQuery, index: LexicalIndex) -> LexicalQuery:
     scales: dict[str, float] = {}
     for number, (meaning, span) in enumerate(spans.items()):
         syllables = tokenize(meaning)
-        expansions[f"expansion/{number}"] = stream_tokens(syllables)
+        expansions[f"expansion/{number}"] = _new_tokens(stream_tokens(syllables), typed)
         scales[f"expansion/{number}"] = min(1.0, span / max(1, len(syllables)))
     correction: dict[str, list[str]] = {}
     if not query.english:
@@ -142,7 +150,7 @@ def lexical_query(query: AnalysedQuery, index: LexicalIndex) -> LexicalQuery:
     repair: dict[str, list[str]] = {}
     if query.was_repaired:
         repaired = stream_tokens([s for s in query.repaired if not CODE_PATTERN.fullmatch(s)])
-        repair = {k: [t for t in v if t not in set(typed.get(k, ()))] for k, v in repaired.items()}
+        repair = _new_tokens(repaired, typed)
     return LexicalQuery(
         tokens={"typed": typed, **expansions, "correction": correction, "repair": repair}, scales=scales
     )

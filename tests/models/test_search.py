@@ -18,6 +18,7 @@ from models.artefacts import Artefacts
 from models.search.baselines import FoldedBM25Baseline, Fts5Baseline
 from models.search.engine import MAX_QUERY_CHARS, InvalidQueryError, SearchEngine, SearchFilters
 from models.search.evaluation import evaluate, load_eval_queries
+from models.search.query import lexical_query
 from models.search.synthetic import core_title
 from models.text.normalize import fold_diacritics, has_diacritics, normalize_vietnamese, tokenize
 from models.text.spelling import ONSET_CONFUSIONS, split_syllable
@@ -142,6 +143,19 @@ def test_typed_words_outweigh_a_long_lexicon_meaning(engine: SearchEngine) -> No
         assert "cảng" in normalize_vietnamese(engine.search(query, limit=1)[0].title), query
 
 
+def test_lexicon_meanings_do_not_recount_typed_words(engine: SearchEngine) -> None:
+    """"giấy khai sinh" means "đăng ký khai sinh": the meaning adds "đăng ký", not "khai sinh" again."""
+    for query in ("sửa giấy khai sinh", "sua giay khai sinh"):
+        tokens = lexical_query(engine.analyse(query), engine.lexical).tokens
+        expansions = [streams for group, streams in tokens.items() if group.startswith("expansion/")]
+        assert expansions, query
+        for streams in expansions:
+            for stream, typed in tokens["typed"].items():
+                assert not set(streams.get(stream, ())) & set(typed), (query, stream)
+        dang_ky = "_".join(fold_diacritics(s) for s in tokenize("đăng ký"))
+        assert any(dang_ky in streams["folded_bi"] for streams in expansions), query
+
+
 @pytest.mark.parametrize(
     ("query", "reason"),
     [
@@ -199,7 +213,7 @@ def test_cli_rejects_an_empty_query_without_a_traceback() -> None:
 # Floors just under the measured dev figures (R@1 0.625, R@5 0.852, MRR@10 0.718, worst style
 # R@5 0.769): a regression guard, not issue 4's targets (R@1 0.85, R@5 0.95, MRR 0.90), which the
 # search does not reach yet. Raise them when the method improves.
-DEV_FLOORS = {"recall@1": 0.60, "recall@5": 0.83, "mrr@10": 0.70, "style recall@5": 0.74}
+DEV_FLOORS = {"recall@1": 0.62, "recall@5": 0.84, "mrr@10": 0.71, "style recall@5": 0.76}
 
 
 @pytest.mark.slow

@@ -8,6 +8,7 @@ from typing import Literal
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
+from models.kpi.catalog import catalog_kpis
 from service import counters
 from service.components import Components
 from service.dependencies import ComponentsDep, StoreDep
@@ -77,37 +78,32 @@ def _figure(
     )
 
 
+# id → (Vietnamese, English) names of the catalog KPIs of `models.kpi.catalog`.
+CATALOG_FIGURE_NAMES = {
+    "procedures_in_events": ("Thủ tục được tổ chức theo sự kiện", "Procedures in life-event groups"),
+    "online_procedures_in_events": (
+        "Thủ tục trực tuyến toàn trình thuộc sự kiện",
+        "Fully-online procedures in life-event groups",
+    ),
+    "procedures_fully_online": ("Thủ tục trực tuyến toàn trình", "Procedures fully online"),
+}
+
+
 def catalog_figures(components: Components) -> list[KpiFigure]:
     """Targets measured on the catalog (local scope: city and commune levels)."""
-    local = [p for p in components.catalog if p.is_local]
-    online = [p for p in local if p.fully_online]
-    figures = [
+    shares = catalog_kpis(components.catalog, components.events.codes_in_events(), local_only=True)
+    return [
         _figure(
-            "fully_online",
-            "Thủ tục trực tuyến toàn trình",
-            "Procedures fully online",
-            len(online),
-            len(local),
-            0.8,
+            share.name,
+            *CATALOG_FIGURE_NAMES[share.name],
+            share.numerator,
+            share.denominator,
+            share.target,
             source="catalog",
-            scope="Thủ tục cấp tỉnh và cấp xã (toàn trình suy ra từ kênh nộp trực tuyến)",
+            scope=share.note[:1].upper() + share.note[1:],
         )
+        for share in shares
     ]
-    in_event = components.events.codes_in_events()
-    figures.insert(
-        0,
-        _figure(
-            "events_coverage",
-            "Thủ tục được tổ chức theo sự kiện",
-            "Procedures in life-event groups",
-            sum(p.code in in_event for p in online),
-            len(online),
-            0.5,
-            source="catalog",
-            scope="Thủ tục trực tuyến cấp tỉnh và cấp xã thuộc ít nhất một sự kiện",
-        ),
-    )
-    return figures
 
 
 def live_figures(values: dict[str, int]) -> list[KpiFigure]:

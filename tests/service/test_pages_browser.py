@@ -120,8 +120,8 @@ def test_dashboard_renders_live_numbers(browser, base_url: str) -> None:
     expected = httpx.get(base_url + "/v1/kpi").json()
     page = browser.new_page(viewport={"width": 375, "height": 800})
     page.goto(base_url + "/dashboard")
-    online = next(t for t in expected["targets"] if t["id"] == "fully_online")
-    card = page.locator("#kpi-fully_online")
+    online = next(t for t in expected["targets"] if t["id"] == "procedures_fully_online")
+    card = page.locator("#kpi-procedures_fully_online")
     assert f"{online['numerator']} / {online['denominator']}" in card.inner_text()
     assert "%" in card.locator(".number").inner_text()
     assert card.locator("svg.bar rect.fill").count() == 1

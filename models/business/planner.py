@@ -27,6 +27,7 @@ from models.business.sectors import (
     ActivityText,
     SectorFallback,
     SectorMatch,
+    SectorReading,
     SectorTable,
     applicable_requirements,
     load_sector_table,
@@ -187,7 +188,8 @@ def choose_vat_method(profile: BusinessProfile, sectors: list[SectorMatch]) -> t
             "nhập khẩu và được hoàn thuế đầu vào của hàng xuất khẩu (Điều 12, 15 Luật Thuế GTGT "
             "48/2024/QH15)."
         )
-    if band is None and any(match.sector.agricultural_products for match in sectors):
+    text = ActivityText(profile.activity)
+    if band is None and any(SectorReading(match.sector, text).produces_own_goods() for match in sectors):
         return VatMethod.DIRECT_ON_REVENUE, (
             "Sản phẩm trồng trọt, chăn nuôi, thủy sản tự sản xuất bán ra chưa qua chế biến không chịu "
             "thuế GTGT (Điều 5 Luật Thuế GTGT 48/2024/QH15) nên thuế đầu vào của chúng không được khấu "

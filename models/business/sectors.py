@@ -7,14 +7,22 @@ and matches a free-text activity against it:
 2. keywords are matched as whole syllable sequences on normalised text; when the activity is typed
    without diacritics both sides are folded, and one-syllable keywords with marks are skipped
    because folding makes them ambiguous ("dược"/"được" → "duoc");
-3. when nothing matched, an optional `fallback` may propose sectors. Embedding similarity to the
+3. a sector's *contextual* keywords name its goods but also everyday things ("gà", "chè" are farm
+   animals and crops, and dishes): they count only in a clause that also holds one of the sector's
+   `context` words ("nuôi", "trồng") and none of its `context_blockers` ("quán", "cơm", "phở"), so
+   "trang trại nuôi gà" is farming and "quán cơm gà" is not. Context words themselves obey the
+   blockers ("nhà hàng trang trại" is a restaurant), and `context_excludes` blanks phrases that
+   contain a context word but name something else ("thức ăn chăn nuôi" is a farm input);
+4. when nothing matched, an optional `fallback` may propose sectors. Embedding similarity to the
    sector descriptions was tried as that fallback and rejected: with multilingual-e5-small every
    sector scores 0.82-0.86 for any activity ("dịch vụ giặt là" came out closest to food service),
-   so it would attach wrong licences; an activity no keyword recognises gets no sector licence.
+   so it would attach wrong licences; the planner says instead that an activity no keyword
+   recognises had its sector licences left unchecked.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -37,6 +45,9 @@ class SectorRequirement(BaseModel):
     legal_basis: str
     when: str
     triggers: tuple[str, ...] = ()
+    # The requirement lapses when one of these words appears (a pre-packaged-food note is moot for
+    # a business that cooks).
+    unless: tuple[str, ...] = ()
     required_when: tuple[str, ...] = ()
     required: bool
     month: int = Field(ge=0, le=12)
@@ -54,7 +65,13 @@ class Sector(BaseModel):
     customer_premises: bool = False
     trade: bool = False
     value_added_vat: bool = False
+    # Unprocessed farm products are VAT-exempt when the business grows or raises them itself, which
+    # the activity shows by one of the sector's context words.
     agricultural_products: bool = False
+    contextual_keywords: tuple[str, ...] = ()
+    context: tuple[str, ...] = ()
+    context_blockers: tuple[str, ...] = ()
+    context_excludes: tuple[str, ...] = ()
     # Phrases that contain a keyword but name another trade ("vật liệu xây dựng" is retail, not
     # construction); they are blanked before this sector's keywords are looked up.
     excludes: tuple[str, ...] = ()
@@ -95,36 +112,103 @@ def _keyword_forms(keyword: str) -> tuple[str, str | None]:
     return _padded(normalized), _padded(fold_diacritics(normalized))
 
 
+# Clause boundaries: punctuation, a spaced dash, and the conjunction "và" (checked after
+# normalisation, folded or not), so "trồng rau và bán cơm gà" reads as two clauses.
+_CLAUSE_BREAK = re.compile(r"[,;/.()\[\]\n+&|:!?]+|\s[-–—]\s")
+_CONJUNCTIONS = (" và ", " va ")
+
+
 class ActivityText:
     """An activity prepared once for keyword look-ups (normalised, and folded when typed bare)."""
 
     def __init__(self, activity: str) -> None:
         self.folded_mode = not has_diacritics(activity)
-        normalized = normalize_vietnamese(activity)
-        self._text = _padded(fold_diacritics(normalized) if self.folded_mode else normalized)
+        self._text = _padded(self._prepare(activity))
+        clauses = [_padded(self._prepare(part)) for part in _CLAUSE_BREAK.split(activity)]
+        for conjunction in _CONJUNCTIONS:
+            clauses = [f" {piece.strip()} " for clause in clauses for piece in clause.split(conjunction)]
+        self._clauses = tuple(clause for clause in clauses if clause.strip())
+
+    def _prepare(self, text: str) -> str:
+        normalized = normalize_vietnamese(text)
+        return fold_diacritics(normalized) if self.folded_mode else normalized
+
+    def _needle(self, keyword: str) -> str | None:
+        accented, folded = _keyword_forms(keyword)
+        return folded if self.folded_mode else accented
 
     def mentions(self, keyword: str) -> bool:
         """True when the keyword occurs as a whole syllable sequence."""
-        accented, folded = _keyword_forms(keyword)
-        needle = folded if self.folded_mode else accented
+        needle = self._needle(keyword)
         return needle is not None and needle in self._text
 
     def first_mention(self, keywords: Sequence[str]) -> str | None:
         return next((keyword for keyword in keywords if self.mentions(keyword)), None)
 
+    def mentions_in_context(self, keyword: str, context: Sequence[str], blockers: Sequence[str] = ()) -> bool:
+        """True when one clause holds the keyword and a context word, and no blocker."""
+        needle = self._needle(keyword)
+        if needle is None:
+            return False
+        needles = [self._needle(word) for word in context]
+        stops = [self._needle(word) for word in blockers]
+        return any(
+            needle in clause
+            and any(n is not None and n in clause for n in needles)
+            and not any(n is not None and n in clause for n in stops)
+            for clause in self._clauses
+        )
+
     def without(self, phrases: Sequence[str]) -> ActivityText:
         """The same text with these phrases blanked out."""
         if not phrases:
             return self
-        text = self._text
-        for phrase in phrases:
-            accented, folded = _keyword_forms(phrase)
-            needle = folded if self.folded_mode else accented
-            if needle is not None:
+        needles = [needle for phrase in phrases if (needle := self._needle(phrase)) is not None]
+
+        def blank(text: str) -> str:
+            for needle in needles:
                 text = text.replace(needle, " | ")
+            return text
+
         blanked = ActivityText("")
-        blanked.folded_mode, blanked._text = self.folded_mode, text
+        blanked.folded_mode = self.folded_mode
+        blanked._text = blank(self._text)
+        blanked._clauses = tuple(blank(clause) for clause in self._clauses)
         return blanked
+
+
+class SectorReading:
+    """An activity read with one sector's vocabulary: its excludes, contextual words and blockers."""
+
+    def __init__(self, sector: Sector, text: ActivityText) -> None:
+        self.sector = sector
+        self._text = text.without(sector.excludes)
+        self._context_text = self._text.without(sector.context_excludes)
+
+    def mentions(self, keyword: str) -> bool:
+        """Whether the keyword counts for this sector (contextual and context words need their clause)."""
+        sector = self.sector
+        if keyword in sector.contextual_keywords:
+            return self._context_text.mentions_in_context(keyword, sector.context, sector.context_blockers)
+        if keyword in sector.context:
+            return self._context_text.mentions_in_context(keyword, (keyword,), sector.context_blockers)
+        return self._text.mentions(keyword)
+
+    def first_mention(self, keywords: Sequence[str]) -> str | None:
+        return next((keyword for keyword in keywords if self.mentions(keyword)), None)
+
+    def evidence(self) -> str | None:
+        """Why the activity belongs to the sector, or None when it does not."""
+        if keyword := self.first_mention(self.sector.keywords):
+            return f"hoạt động có từ “{keyword}”"
+        if keyword := self.first_mention(self.sector.contextual_keywords):
+            context = self.first_mention(self.sector.context)
+            return f"hoạt động có từ “{keyword}” cùng “{context}”"
+        return None
+
+    def produces_own_goods(self) -> bool:
+        """A farm sector whose activity shows the business grows or raises what it sells."""
+        return self.sector.agricultural_products and self.first_mention(self.sector.context) is not None
 
 
 SectorFallback = Callable[[str, Sequence[Sector]], list[SectorMatch]]
@@ -145,8 +229,8 @@ def match_sectors(
         if vsic and (division := next((d for d in sector.vsic if vsic.startswith(d)), None)):
             matches.append(SectorMatch(sector=sector, evidence=f"mã VSIC {vsic} thuộc nhóm {division}"))
             continue
-        if keyword := text.without(sector.excludes).first_mention(sector.keywords):
-            matches.append(SectorMatch(sector=sector, evidence=f"hoạt động có từ “{keyword}”"))
+        if evidence := SectorReading(sector, text).evidence():
+            matches.append(SectorMatch(sector=sector, evidence=evidence))
     if not matches and fallback is not None:
         matches = fallback(activity, table.sectors)
     return matches
@@ -157,12 +241,15 @@ def applicable_requirements(
 ) -> list[tuple[SectorRequirement, bool]]:
     """The sector's requirements that apply to this activity, each with its required flag."""
     text = activity if isinstance(activity, ActivityText) else ActivityText(activity)
+    reading = SectorReading(sector, text)
     chosen = []
     for requirement in sector.requirements:
-        if requirement.triggers and text.first_mention(requirement.triggers) is None:
+        if requirement.triggers and reading.first_mention(requirement.triggers) is None:
+            continue
+        if reading.first_mention(requirement.unless) is not None:
             continue
         required = requirement.required or (
-            bool(requirement.required_when) and text.first_mention(requirement.required_when) is not None
+            bool(requirement.required_when) and reading.first_mention(requirement.required_when) is not None
         )
         chosen.append((requirement, required))
     return chosen

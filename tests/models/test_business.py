@@ -376,3 +376,42 @@ def test_startup_notebook_renders_a_timeline_chart() -> None:
     outputs = [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs]
     assert any("image/png" in output.get("data", {}) for output in outputs)
     assert not any(output.output_type == "error" for output in outputs)
+
+
+# --- sector keywords in context -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "activity", ["cơm gà", "bán gà rán, bún bò", "quán phở bò", "quán chè", "quán cơm gà nhà nuôi"]
+)
+def test_dishes_are_not_farming(planner: StartupPlanner, activity: str) -> None:
+    plan = plan_for(planner, legal_form="tnhh_1tv", activity=activity)
+    assert "food_beverage" in plan.sectors and "agriculture" not in plan.sectors
+    assert "1.014952" not in plan.codes()  # no livestock establishment code for a kitchen
+    assert plan.vat_method is VatMethod.CREDIT and "tự sản xuất" not in plan.vat_reason
+
+
+def test_a_real_farm_is_still_agriculture(planner: StartupPlanner) -> None:
+    farm = plan_for(planner, legal_form="tnhh_1tv", activity="trang trại nuôi gà")
+    assert "agriculture" in farm.sectors and item(farm, "1.014952").required
+    assert farm.vat_method is VatMethod.DIRECT_ON_REVENUE and "tự sản xuất" in farm.vat_reason
+    assert "agriculture" in plan_for(planner, legal_form="dntn", activity="trồng chè").sectors
+    # A farm that also runs an eatery: the dish is not livestock, the crop is still farming.
+    mixed = plan_for(planner, legal_form="dntn", activity="trồng rau và bán cơm gà")
+    assert {"agriculture", "food_beverage"} <= set(mixed.sectors) and "1.014952" not in mixed.codes()
+
+
+def test_selling_farm_inputs_is_not_own_production(planner: StartupPlanner) -> None:
+    plan = plan_for(planner, legal_form="tnhh_1tv", activity="kinh doanh thức ăn chăn nuôi")
+    assert "agriculture" in plan.sectors and "1.014952" not in plan.codes()
+    assert plan.vat_method is VatMethod.CREDIT
+
+
+def test_security_certificate_needs_a_security_trade(planner: StartupPlanner) -> None:
+    cafe = plan_for(planner, legal_form="ho_kinh_doanh", activity="quán cà phê có quầy bar")
+    privacy = plan_for(planner, legal_form="tnhh_1tv", activity="dịch vụ bảo vệ dữ liệu cá nhân")
+    for plan in (cafe, privacy):
+        assert "security_sensitive" not in plan.sectors and "2.001478" not in plan.codes()
+    assert "1.014910" in privacy.codes()  # it is a personal-data processing service
+    for activity in ("quán bar", "karaoke", "dịch vụ bảo vệ mục tiêu"):
+        assert item(plan_for(planner, legal_form="tnhh_1tv", activity=activity), "2.001478").required

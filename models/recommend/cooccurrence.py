@@ -109,7 +109,9 @@ class CooccurrenceModel(BaseModel):
         rows, cols = [], []
         after: dict[tuple[int, int], int] = defaultdict(int)
         for r, log in enumerate(logs):
-            positions = [column[c] for c in log.codes]
+            # A code filed twice in one case is one filing at its first position; counting every
+            # repeat made "filed after" pairs outnumber the joint cases (after_share above 1).
+            positions = [column[c] for c in dict.fromkeys(log.codes)]
             rows.extend([r] * len(positions))
             cols.extend(positions)
             for i, a in enumerate(positions):

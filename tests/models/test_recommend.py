@@ -223,3 +223,13 @@ def test_dossier_log_file_errors_name_the_line(tmp_path):
         load_dossier_logs(bad)
     with pytest.raises(DossierLogError, match="cannot read"):
         load_dossier_logs(tmp_path / "missing.jsonl")
+
+
+def test_repeated_codes_in_a_log_count_once_at_their_first_position():
+    from models.recommend import CooccurrenceModel
+
+    model = CooccurrenceModel.fit(_logs([["A", "B", "A", "B"]] * 3 + [["B", "A"]]), min_cases=1)
+    after_a = {n.code: n for n in model.for_code("A")}["B"]
+    after_b = {n.code: n for n in model.for_code("B")}["A"]
+    assert after_a.cases == 4 and after_a.after_share == 0.75  # B after A in 3 of 4 cases
+    assert after_b.after_share == 0.25

@@ -415,3 +415,30 @@ def test_security_certificate_needs_a_security_trade(planner: StartupPlanner) ->
     assert "1.014910" in privacy.codes()  # it is a personal-data processing service
     for activity in ("quán bar", "karaoke", "dịch vụ bảo vệ mục tiêu"):
         assert item(plan_for(planner, legal_form="tnhh_1tv", activity=activity), "2.001478").required
+
+
+SERVICE_CERTIFICATE = "an toàn thực phẩm cho dịch vụ ăn uống"
+PACKAGED_FOOD = "thực phẩm bao gói sẵn"
+
+
+@pytest.mark.parametrize(
+    ("activity", "serves_food"),
+    [
+        ("quán phở bò", True),
+        ("quán cà phê", True),
+        ("bán bánh kẹo và cà phê pha chế", True),
+        ("cửa hàng bánh kẹo", False),
+        ("bán thực phẩm bao gói sẵn", False),
+    ],
+)
+def test_food_service_certificate_only_when_food_is_prepared_or_served(
+    planner: StartupPlanner, activity: str, serves_food: bool
+) -> None:
+    plan = plan_for(planner, legal_form="ho_kinh_doanh", activity=activity)
+    certificate = [i for i in plan.items if SERVICE_CERTIFICATE in i.title]
+    packaged = [i for i in plan.items if PACKAGED_FOOD in i.title]
+    if serves_food:
+        assert certificate and certificate[0].required and not packaged
+    else:  # Nghị định 15/2018/NĐ-CP, Điều 12: pre-packaged food needs no certificate
+        assert not certificate and packaged and not packaged[0].required
+        assert "Điều 12" in packaged[0].reason

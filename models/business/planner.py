@@ -536,9 +536,32 @@ def _sector_items(profile: BusinessProfile, text: ActivityText, sectors: list[Se
                     authority=requirement.authority,
                 )
             )
+    if not sectors:
+        drafts.append(_sectors_unchecked(profile))
     if any(match.sector.customer_premises for match in sectors):
         drafts.append(_business_location(profile))
     return drafts
+
+
+def _sectors_unchecked(profile: BusinessProfile) -> _Draft:
+    """Say that no sector licence was checked rather than let an unrecognised activity pass silently."""
+    if profile.vsic:
+        why = f"Mã VSIC {profile.vsic} của hoạt động “{profile.activity}” chưa có trong bảng ngành"
+        ask = "Đối chiếu mã ngành với"
+    else:
+        why = f"Chưa nhận ra ngành của hoạt động “{profile.activity}”"
+        ask = "Hãy nhập mã ngành VSIC (Quyết định 27/2018/QĐ-TTg) để kiểm tra lại, và đối chiếu với"
+    return _Draft(
+        code=None,
+        title="Giấy phép, điều kiện kinh doanh theo ngành: chưa kiểm tra được",
+        month=0,
+        due="trước khi bắt đầu kinh doanh",
+        required=False,
+        reason=f"{why} nên giấy phép, điều kiện kinh doanh theo ngành chưa được kiểm tra. {ask} danh mục "
+        "ngành, nghề đầu tư kinh doanh có điều kiện (Phụ lục IV Luật Đầu tư 61/2020/QH14).",
+        category=Category.SECTOR,
+        authority="Sở quản lý ngành của thành phố",
+    )
 
 
 def _business_location(profile: BusinessProfile) -> _Draft:

@@ -442,3 +442,26 @@ def test_food_service_certificate_only_when_food_is_prepared_or_served(
     else:  # Nghị định 15/2018/NĐ-CP, Điều 12: pre-packaged food needs no certificate
         assert not certificate and packaged and not packaged[0].required
         assert "Điều 12" in packaged[0].reason
+
+
+UNCHECKED = "chưa kiểm tra được"
+
+
+@pytest.mark.parametrize("activity", ["dạy tiếng Anh", "bán thuốc", "spa"])
+def test_unrecognised_activity_says_sector_licences_were_not_checked(
+    planner: StartupPlanner, activity: str
+) -> None:
+    plan = plan_for(planner, legal_form="ho_kinh_doanh", activity=activity)
+    assert plan.sectors == []
+    notice = next(i for i in plan.items if UNCHECKED in i.title)
+    assert activity in notice.reason and "VSIC" in notice.reason and not notice.in_catalog
+    recognised = plan_for(planner, legal_form="ho_kinh_doanh", activity="quán phở")
+    assert not any(UNCHECKED in i.title for i in recognised.items)
+
+
+def test_petrol_retail_is_recognised_with_its_conditions(planner: StartupPlanner) -> None:
+    plan = plan_for(planner, legal_form="tnhh_1tv", activity="bán xăng dầu")
+    assert plan.sectors == ["retail_trade"]
+    assert any("xăng dầu" in i.title and not i.in_catalog and i.required for i in plan.items)
+    assert item(plan, "1.013128").required  # oil-spill response plan of a petrol station
+    assert not any(UNCHECKED in i.title for i in plan.items)

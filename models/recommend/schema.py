@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from catalog.schema import clean_text
+from models.text.normalize import fold_diacritics, normalize_vietnamese
 
 
 class Relation(StrEnum):
@@ -22,7 +24,10 @@ class Relation(StrEnum):
 _PERSON_WORDS = {"citizen", "person", "individual", "cong_dan", "ca_nhan"}
 _BUSINESS_WORDS = {"business", "company", "enterprise", "organisation", "organization", "doanh_nghiep"}
 _HOUSEHOLD_WORDS = {"household_business", "ho_kinh_doanh"}
-_VIETNAMESE = {"vn", "vietnam", "việt nam", "vietnamese"}
+# Compared with marks folded and spaces removed, after the words that only frame a nationality.
+_VIETNAMESE = {"vn", "vietnam", "viet", "vietnamese"}
+_NATIONALITY_FRAME = {"nguoi", "quoc", "tich", "cong", "dan", "nuoc"}
+_NUMBER = re.compile(r"\d+")
 
 
 class CaseProfile(BaseModel):
@@ -30,7 +35,7 @@ class CaseProfile(BaseModel):
 
     Ignored means they never fail a request: their text values still join `notes`, the words the
     situation matching reads ("revenue": "trên 1 tỷ đồng/năm" says something about a household
-    business), and a numeric `employees` sets `has_employees`.
+    business), and `employees` as a number or text ("5", "0-3") sets `has_employees`.
     """
 
     model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
@@ -51,13 +56,8 @@ class CaseProfile(BaseModel):
             return data
         known = set(cls.model_fields) | {"kind"}
         data = dict(data)
-        employees = data.get("employees")
-        if (
-            data.get("has_employees") is None
-            and isinstance(employees, int)
-            and not isinstance(employees, bool)
-        ):
-            data["has_employees"] = employees > 0
+        if data.get("has_employees") is None:
+            data["has_employees"] = _has_employees(data.get("employees"))
         texts = [v for k, v in data.items() if k not in known and isinstance(v, str) and v.strip()]
         if texts and not data.get("notes"):
             data["notes"] = "; ".join(texts)
@@ -65,8 +65,8 @@ class CaseProfile(BaseModel):
 
     @property
     def context(self) -> str | None:
-        """Situation and notes together: every free text the case gave."""
-        parts = [p for p in (self.situation, self.notes) if p]
+        """Situation, age group and notes together: every free text the case gave."""
+        parts = [p for p in (self.situation, self.age_group, self.notes) if p]
         return ". ".join(parts) or None
 
     @field_validator("applicant_type", mode="before")
@@ -90,7 +90,11 @@ class CaseProfile(BaseModel):
 
     @property
     def is_foreigner(self) -> bool:
-        return self.nationality is not None and self.nationality.lower() not in _VIETNAMESE
+        """A nationality is given and it is not Vietnamese ("Việt Nam", "Viet Nam", "người Việt")."""
+        if self.nationality is None:
+            return False
+        words = fold_diacritics(normalize_vietnamese(self.nationality)).split()
+        return "".join(w for w in words if w not in _NATIONALITY_FRAME) not in _VIETNAMESE
 
 
 class Suggestion(BaseModel):
@@ -104,3 +108,16 @@ class Suggestion(BaseModel):
     reason: str
     score: float = Field(ge=0)
     sources: list[str] = Field(default_factory=list, description="signals that proposed it")
+
+
+def _has_employees(employees: object) -> bool | None:
+    """Whether an `employees` value says the business has staff: a count or a band ("0-3"), whose
+    upper bound is what a business with staff declares; None when it gives no number."""
+    if isinstance(employees, bool):
+        return employees
+    if isinstance(employees, int | float):
+        return employees > 0
+    if isinstance(employees, str):
+        numbers = [int(n) for n in _NUMBER.findall(employees)]
+        return max(numbers) > 0 if numbers else None
+    return None

@@ -233,3 +233,43 @@ def test_repeated_codes_in_a_log_count_once_at_their_first_position():
     after_b = {n.code: n for n in model.for_code("B")}["A"]
     assert after_a.cases == 4 and after_a.after_share == 0.75  # B after A in 3 of 4 cases
     assert after_b.after_share == 0.25
+
+
+def test_age_group_informs_the_match(suggester):
+    """The age group is case text like the situation: a child's ID card comes first for a child."""
+    child_card = "1.014062"  # cấp thẻ căn cước cho người dưới 14 tuổi
+    plain = _codes(suggester.suggest(codes=["1.014061"]))
+    child = _codes(suggester.suggest(codes=["1.014061"], profile=CaseProfile(age_group="trẻ dưới 14 tuổi")))
+    assert child[0] == child_card and plain[0] != child_card
+    assert "dưới 14 tuổi" in CaseProfile(age_group=" trẻ dưới 14 tuổi ").context
+
+
+@pytest.mark.parametrize(
+    ("nationality", "foreign"),
+    [
+        ("Việt Nam", False),
+        ("Viet Nam", False),
+        ("Việt", False),
+        ("người Việt Nam", False),
+        ("quốc tịch Việt Nam", False),
+        ("VN", False),
+        ("Hàn Quốc", True),
+        ("Japan", True),
+    ],
+)
+def test_nationality_is_compared_without_marks_and_spaces(nationality, foreign):
+    assert CaseProfile(nationality=nationality).is_foreigner is foreign
+
+
+@pytest.mark.parametrize(
+    ("employees", "has"),
+    [("5", True), ("0-3", True), ("3 người", True), ("0", False), (0, False), ("vài", None)],
+)
+def test_employees_given_as_text_set_has_employees(employees, has):
+    assert CaseProfile.model_validate({"employees": employees}).has_employees is has
+
+
+def test_employees_as_text_bring_the_employer_obligations(suggester):
+    social_insurance = "1.002051"  # đăng ký đóng BHXH, BHYT, BHTN cho người lao động
+    profile = CaseProfile.model_validate({"kind": "business", "employees": "5"})
+    assert social_insurance in _codes(suggester.suggest(codes=["2.001583"], profile=profile))

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, TextIO
 
@@ -92,7 +91,8 @@ def _prompt_profile() -> dict[str, Any]:
         "activity": typer.prompt("Ngành nghề, hoạt động kinh doanh"),
         "employees": typer.prompt("Số lao động (số hoặc khoảng, vd 0-3)", default="0"),
         "trade": typer.confirm("Có xuất khẩu hoặc nhập khẩu hàng hóa?", default=False),
-        "registered_on": typer.prompt("Ngày đăng ký (YYYY-MM-DD)", default=date.today().isoformat()),
+        # Blank: a plan starts today (Việt Nam time) and policy age criteria report missing data.
+        "registered_on": typer.prompt("Ngày đăng ký (YYYY-MM-DD; bỏ trống nếu chưa đăng ký)", default=""),
     }
     if band := typer.prompt(f"Doanh thu năm dự kiến ({bands}; bỏ trống nếu chưa biết)", default=""):
         profile["revenue_band"] = band

@@ -17,7 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from models.business.planner import ProcedureLookup
-from models.business.profile import BusinessProfile, LegalForm
+from models.business.profile import BusinessProfile, LegalForm, vietnam_today
 from models.business.sectors import SectorFallback, SectorTable, load_sector_table, match_sectors
 
 POLICY_TABLE = Path(__file__).parent / "data" / "policies.json"
@@ -152,6 +152,8 @@ def evaluate_criterion(
             return result(ok, "không áp dụng cho " + profile.legal_form.label)
         return result(*sme_status(profile, sector_ids))
     if field == "age_years":
+        if not profile.registration_date_known:
+            return result(unknown, "chưa có ngày đăng ký")
         age = age_in_years(profile.registered_on, as_of)
         return result(ok if _compare(op, age, value) else no, f"{age:.1f} năm")
     if field == "employees":
@@ -208,7 +210,7 @@ class PolicyMatcher:
         self, profile: BusinessProfile, *, as_of: date | None = None, include_failed: bool = False
     ) -> list[PolicyMatch]:
         """Policies for the profile, best first; those with a failed criterion only on request."""
-        as_of = as_of or date.today()
+        as_of = as_of or vietnam_today()
         sector_ids = [
             m.sector.id
             for m in match_sectors(

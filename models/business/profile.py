@@ -9,13 +9,25 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from models.text.normalize import fold_diacritics
+
+VIETNAM_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def vietnam_today() -> date:
+    """Today in Việt Nam (UTC+7), whatever the server's time zone: from 17:00 UTC it is already tomorrow."""
+    return _utc_now().astimezone(VIETNAM_TIME).date()
 
 
 class LegalForm(StrEnum):
@@ -157,7 +169,10 @@ class BusinessProfile(BaseModel):
         default=None, ge=0, description="Upper bound when only a range is known ('0-3')."
     )
     trade: bool = Field(default=False, description="Imports or exports goods.")
-    registered_on: date = Field(default_factory=date.today)
+    registered_on: date = Field(
+        default_factory=vietnam_today,
+        description="Registration date; when missing a plan starts today, but the business's age is unknown.",
+    )
     revenue_band: RevenueBand | None = None
     location: str | None = Field(default=None, description="Commune/ward (phường, xã) or city.")
 
@@ -167,6 +182,8 @@ class BusinessProfile(BaseModel):
         if not isinstance(data, dict):
             return data
         data = dict(data)
+        if data.get("registered_on") in (None, ""):
+            data.pop("registered_on", None)  # left unset, so `registration_date_known` stays False
         if "legal_form" not in data and "kind" in data:
             data["legal_form"] = data["kind"]
         if "revenue_band" not in data and "annual_revenue_vnd" in data:
@@ -228,7 +245,7 @@ class BusinessProfile(BaseModel):
     @field_validator("registered_on")
     @classmethod
     def _not_in_future(cls, value: date) -> date:
-        if value > date.today():
+        if value > vietnam_today():
             raise ValueError(f"registration date {value.isoformat()} is in the future")
         return value
 
@@ -239,6 +256,11 @@ class BusinessProfile(BaseModel):
                 f"employee range is reversed: at least {self.employees}, at most {self.employees_max}"
             )
         return self
+
+    @property
+    def registration_date_known(self) -> bool:
+        """Whether the registration date was given rather than defaulted to today."""
+        return "registered_on" in self.model_fields_set
 
     @property
     def may_have_employees(self) -> bool:

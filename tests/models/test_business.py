@@ -5,13 +5,14 @@ from __future__ import annotations
 import io
 import json
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from catalog.store import Catalog
 from cli.startup import plan_to_json, run_batch
+from models.business import profile as profile_module
 from models.business.deadlines import first_annual_finalisation, first_quarterly_deadline, window_month
 from models.business.evaluation import load_startup_cases, score_case, summarise
 from models.business.planner import StartupPlan, StartupPlanner, TimelineItem, VatMethod
@@ -245,7 +246,14 @@ def test_policy_matcher_reports_met_failed_and_missing(catalog: Catalog) -> None
     assert "household_to_enterprise" not in {m.policy_id for m in matcher.match(new_household, as_of=today)}
     every = {m.policy_id: m for m in matcher.match(new_household, as_of=today, include_failed=True)}
     assert every["household_to_enterprise"].verdict == "đáp ứng 1/2 tiêu chí, không đạt 1"
-    startup = parse_profile({"legal_form": "tnhh_1tv", "activity": "phát triển phần mềm", "employees": 4})
+    startup = parse_profile(
+        {
+            "legal_form": "tnhh_1tv",
+            "activity": "phát triển phần mềm",
+            "employees": 4,
+            "registered_on": "2026-06-01",
+        }
+    )
     exemption = {m.policy_id: m for m in matcher.match(startup, as_of=today)}["sme_cit_exemption"]
     statuses = [c.status for c in exemption.criteria]
     assert statuses.count(CriterionStatus.UNKNOWN) == 1  # SME size needs revenue or capital
@@ -465,3 +473,33 @@ def test_petrol_retail_is_recognised_with_its_conditions(planner: StartupPlanner
     assert any("xăng dầu" in i.title and not i.in_catalog and i.required for i in plan.items)
     assert item(plan, "1.013128").required  # oil-spill response plan of a petrol station
     assert not any(UNCHECKED in i.title for i in plan.items)
+
+
+# --- dates in Việt Nam time -----------------------------------------------------------------
+
+
+def test_today_is_taken_in_vietnam_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 18:00 UTC on 30 November is 01:00 on 1 December in Hà Nội.
+    monkeypatch.setattr(profile_module, "_utc_now", lambda: datetime(2026, 11, 30, 18, 0, tzinfo=UTC))
+    assert profile_module.vietnam_today() == date(2026, 12, 1)
+    assert parse_profile({"legal_form": "dntn", "activity": "bán lẻ"}).registered_on == date(2026, 12, 1)
+    assert parse_profile({"legal_form": "dntn", "activity": "x", "registered_on": "2026-12-01"})
+    with pytest.raises(ProfileError, match="in the future"):
+        parse_profile({"legal_form": "dntn", "activity": "x", "registered_on": "2026-12-02"})
+
+
+def test_policy_age_criteria_lack_data_without_a_registration_date(catalog: Catalog) -> None:
+    matcher = PolicyMatcher(catalog)
+    today = date(2026, 11, 25)
+    undated = parse_profile({"legal_form": "ho_kinh_doanh", "activity": "tạp hóa", "registered_on": None})
+    assert not undated.registration_date_known
+    matches = {m.policy_id: m for m in matcher.match(undated, as_of=today, include_failed=True)}
+    conversion = matches["household_to_enterprise"]  # needs at least 1 year of activity
+    age = next(c for c in conversion.criteria if "1 năm" in c.label)
+    assert age.status is CriterionStatus.UNKNOWN and "ngày đăng ký" in age.detail
+    assert conversion.suggested and conversion.verdict == "đáp ứng 1/2 tiêu chí, thiếu dữ liệu 1"
+    dated = undated.model_copy(update={"registered_on": today - timedelta(days=60)})
+    assert dated.registration_date_known
+    assert {m.policy_id: m for m in matcher.match(dated, as_of=today, include_failed=True)}[
+        "household_to_enterprise"
+    ].failed == 1

@@ -12,9 +12,9 @@ from datetime import date
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from models.business.planner import ProcedureLookup
 from models.business.profile import BusinessProfile, LegalForm, vietnam_today
@@ -27,6 +27,28 @@ POLICY_TABLE = Path(__file__).parent / "data" / "policies.json"
 _INDUSTRIAL_SECTORS = frozenset({"agriculture", "manufacturing", "construction", "mining"})
 # (max employees, max revenue in billion VND) for a medium enterprise, by sector group.
 _SME_LIMITS = {"industry": (200, 200.0), "services": (100, 300.0)}
+
+
+Op = Literal["in", "eq", "le", "ge", "any"]
+
+# What each op means per kind of field, so a table row with an op its field cannot honour is refused
+# when the table loads instead of being read as something else:
+# - numbers (age_years, employees, revenue_billion): le, ge, eq against a number; a profile that
+#   gives only a range (employees "50-150", a revenue band) meets the criterion when the whole range
+#   does, fails it when none does and lacks data when the range straddles the limit;
+# - one value (legal_form, trade): eq against a value, in against a list;
+# - several values (sector): any (one of the business's sectors is listed), in (all of them are
+#   listed), eq (the named sector is one of them);
+# - yes/no facts (sme, sme_if_enterprise, industrial_park, innovative): eq against true or false.
+_NUMERIC_FIELDS = frozenset({"age_years", "employees", "revenue_billion"})
+_FACT_FIELDS = frozenset({"sme", "sme_if_enterprise", "industrial_park", "innovative"})
+_OPS: dict[str, frozenset[str]] = {
+    **{field: frozenset({"le", "ge", "eq"}) for field in _NUMERIC_FIELDS},
+    **{field: frozenset({"eq"}) for field in _FACT_FIELDS},
+    "legal_form": frozenset({"eq", "in"}),
+    "trade": frozenset({"eq"}),
+    "sector": frozenset({"any", "in", "eq"}),
+}
 
 
 class Criterion(BaseModel):
@@ -44,9 +66,26 @@ class Criterion(BaseModel):
         "industrial_park",
         "innovative",
     ]
-    op: Literal["in", "eq", "le", "ge", "any"]
+    op: Op
     value: Any
     label: str
+
+    @model_validator(mode="after")
+    def _op_fits_field(self) -> Criterion:
+        if self.op not in _OPS[self.field]:
+            allowed = ", ".join(sorted(_OPS[self.field]))
+            raise ValueError(f"{self.field} takes op {allowed}, not {self.op!r}")
+        if self.op in ("in", "any") and not isinstance(self.value, list):
+            raise ValueError(f"{self.field} {self.op} needs a list of values")
+        numeric = isinstance(self.value, int | float) and not isinstance(self.value, bool)
+        if self.field in _NUMERIC_FIELDS and not numeric:
+            raise ValueError(f"{self.field} compares with a number")
+        if self.field in _FACT_FIELDS | {"trade"} and not isinstance(self.value, bool):
+            raise ValueError(f"{self.field} is compared with true or false")
+        if self.field == "legal_form":
+            for form in self.value if self.op == "in" else [self.value]:
+                LegalForm(form)
+        return self
 
 
 class Policy(BaseModel):
@@ -108,20 +147,55 @@ def age_in_years(registered_on: date, as_of: date) -> float:
     return max((as_of - registered_on).days, 0) / 365.25
 
 
+class Span(NamedTuple):
+    """Where a number known only as a range lies: low ≤ x ≤ high, or x < high when `open_high`."""
+
+    low: float
+    high: float
+    open_high: bool = False
+
+
+def compare_span(op: str, span: Span, value: float) -> CriterionStatus:
+    """Met when every number of the span satisfies `op value`, failed when none does, else unknown."""
+    low, high, open_high = span
+    if op == "le":
+        met, failed = high <= value, low > value
+    elif op == "ge":
+        met, failed = low >= value, (high <= value if open_high else high < value)
+    else:  # eq
+        met = low == high == value and not open_high
+        failed = value < low or value > high or (open_high and value >= high)
+    if met:
+        return CriterionStatus.MET
+    return CriterionStatus.FAILED if failed else CriterionStatus.UNKNOWN
+
+
+def employee_span(profile: BusinessProfile) -> Span:
+    """The employee count, or the range given ('50-150')."""
+    high = profile.employees_max if profile.employees_max is not None else profile.employees
+    return Span(profile.employees, high)
+
+
 def sme_status(profile: BusinessProfile, sector_ids: list[str]) -> tuple[CriterionStatus, str]:
     """Whether the business is an SME (Nghị định 80/2021/NĐ-CP, Điều 5): enterprises only.
 
     A medium enterprise has at most 200 employees and 200 billion VND revenue (agriculture,
-    industry, construction) or 100 employees and 300 billion (trade, services); the revenue test
-    may be replaced by a capital test, so a revenue above the limit or an unknown revenue is
-    reported as lacking data rather than as failing.
+    industry, construction) or 100 employees and 300 billion (trade, services). An employee range
+    is judged by its upper bound too: '50-150' in services may exceed 100, so it lacks data. The
+    revenue test may be replaced by a capital test, so a revenue above the limit or an unknown
+    revenue is reported as lacking data rather than as failing.
     """
     if not profile.legal_form.is_enterprise:
         return CriterionStatus.FAILED, f"{profile.legal_form.label} không phải doanh nghiệp"
     group = "industry" if _INDUSTRIAL_SECTORS.intersection(sector_ids) else "services"
     max_employees, max_revenue = _SME_LIMITS[group]
-    if profile.employees > max_employees:
-        return CriterionStatus.FAILED, f"{profile.employees} lao động, vượt {max_employees}"
+    span = employee_span(profile)
+    people = f"{span.low:g}-{span.high:g}" if span.low != span.high else f"{span.low:g}"
+    employees = compare_span("le", span, max_employees)
+    if employees is CriterionStatus.FAILED:
+        return CriterionStatus.FAILED, f"{people} lao động, vượt {max_employees}"
+    if employees is CriterionStatus.UNKNOWN:
+        return CriterionStatus.UNKNOWN, f"{people} lao động, có thể vượt {max_employees}"
     if profile.revenue_band is None:
         return CriterionStatus.UNKNOWN, "chưa có doanh thu hoặc vốn để xác định quy mô"
     _, high = profile.revenue_band.bounds_billion
@@ -130,8 +204,21 @@ def sme_status(profile: BusinessProfile, sector_ids: list[str]) -> tuple[Criteri
     return CriterionStatus.UNKNOWN, f"doanh thu trên {max_revenue:g} tỷ, cần xét theo vốn"
 
 
-def _compare(op: str, actual: float, expected: float) -> bool:
-    return actual <= expected if op == "le" else actual >= expected
+def _flip(status: CriterionStatus) -> CriterionStatus:
+    """The status of 'not X' from the status of X."""
+    return {
+        CriterionStatus.MET: CriterionStatus.FAILED,
+        CriterionStatus.FAILED: CriterionStatus.MET,
+    }.get(status, CriterionStatus.UNKNOWN)
+
+
+def _choice(op: str, actual: set[str], value: Any) -> bool:
+    """Categorical ops: eq (the value is among the actual ones), in (all actual ones are listed), any."""
+    if op == "eq":
+        return str(value) in actual
+    if op == "in":
+        return bool(actual) and actual <= {str(v) for v in value}
+    return bool(actual & {str(v) for v in value})
 
 
 def evaluate_criterion(
@@ -142,40 +229,39 @@ def evaluate_criterion(
     def result(status: CriterionStatus, detail: str) -> CriterionResult:
         return CriterionResult(label=criterion.label, status=status, detail=detail)
 
+    def yes(holds: bool) -> CriterionStatus:
+        return CriterionStatus.MET if holds else CriterionStatus.FAILED
+
     field, op, value = criterion.field, criterion.op, criterion.value
-    ok, no, unknown = CriterionStatus.MET, CriterionStatus.FAILED, CriterionStatus.UNKNOWN
+    unknown = CriterionStatus.UNKNOWN
     if field == "legal_form":
-        allowed = {LegalForm(v) for v in value}
-        return result(ok if profile.legal_form in allowed else no, profile.legal_form.label)
+        return result(yes(_choice(op, {profile.legal_form.value}, value)), profile.legal_form.label)
+    if field == "trade":
+        return result(yes(profile.trade == value), "có" if profile.trade else "không")
+    if field == "sector":
+        found = ", ".join(sector_ids) or "ngành khác"
+        return result(yes(_choice(op, set(sector_ids), value)), found)
     if field in ("sme", "sme_if_enterprise"):
         if field == "sme_if_enterprise" and not profile.legal_form.is_enterprise:
-            return result(ok, "không áp dụng cho " + profile.legal_form.label)
-        return result(*sme_status(profile, sector_ids))
+            return result(CriterionStatus.MET, "không áp dụng cho " + profile.legal_form.label)
+        status, detail = sme_status(profile, sector_ids)
+        return result(status if value else _flip(status), detail)
     if field == "age_years":
         if not profile.registration_date_known:
             return result(unknown, "chưa có ngày đăng ký")
         age = age_in_years(profile.registered_on, as_of)
-        return result(ok if _compare(op, age, value) else no, f"{age:.1f} năm")
+        return result(compare_span(op, Span(age, age), value), f"{age:.1f} năm")
     if field == "employees":
-        if _compare(op, profile.employees, value):
-            return result(ok, f"{profile.employees} lao động")
-        if profile.employees_max is not None and _compare(op, profile.employees_max, value):
-            return result(unknown, f"{profile.employees}-{profile.employees_max} lao động")
-        return result(no, f"{profile.employees} lao động")
-    if field == "sector":
-        found = sorted(set(value).intersection(sector_ids))
-        return result(ok if found else no, ", ".join(found) or "ngành khác")
-    if field == "trade":
-        return result(ok if profile.trade == value else no, "có" if profile.trade else "không")
+        span = employee_span(profile)
+        people = f"{span.low:g}-{span.high:g}" if span.low != span.high else f"{span.low:g}"
+        return result(compare_span(op, span, value), f"{people} lao động")
     if field == "revenue_billion":
         if profile.revenue_band is None:
             return result(unknown, "chưa khai doanh thu")
         low, high = profile.revenue_band.bounds_billion
-        if _compare(op, high if op == "le" else low, value):
-            return result(ok, f"doanh thu {low:g}-{high:g} tỷ")
-        if _compare(op, low if op == "le" else high, value):
-            return result(unknown, f"doanh thu {low:g}-{high:g} tỷ, sát ngưỡng {value} tỷ")
-        return result(no, f"doanh thu {low:g}-{high:g} tỷ")
+        status = compare_span(op, Span(low, high, open_high=True), value)
+        note = f", sát ngưỡng {value:g} tỷ" if status is unknown else ""
+        return result(status, f"doanh thu {low:g}-{high:g} tỷ{note}")
     # industrial_park, innovative: the profile holds no such fact.
     return result(unknown, "hồ sơ chưa có thông tin này")
 

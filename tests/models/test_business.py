@@ -16,7 +16,14 @@ from models.business import profile as profile_module
 from models.business.deadlines import first_annual_finalisation, first_quarterly_deadline, window_month
 from models.business.evaluation import load_startup_cases, score_case, summarise
 from models.business.planner import StartupPlan, StartupPlanner, TimelineItem, VatMethod
-from models.business.policies import CriterionStatus, PolicyMatcher, load_policy_table
+from models.business.policies import (
+    Criterion,
+    CriterionStatus,
+    Policy,
+    PolicyMatcher,
+    PolicyTable,
+    load_policy_table,
+)
 from models.business.profile import BusinessProfile, LegalForm, ProfileError, RevenueBand, parse_profile
 from models.business.sectors import SectorMatch, load_sector_table, match_sectors
 from models.kpi.businesses import (
@@ -503,3 +510,83 @@ def test_policy_age_criteria_lack_data_without_a_registration_date(catalog: Cata
     assert {m.policy_id: m for m in matcher.match(dated, as_of=today, include_failed=True)}[
         "household_to_enterprise"
     ].failed == 1
+
+
+# --- policy criteria ops --------------------------------------------------------------------
+
+
+def _statuses(catalog: Catalog, profile: dict[str, object], *criteria: dict[str, object]) -> list[str]:
+    """Statuses of these criteria for the profile, in order, via a one-policy table."""
+    policy = Policy(
+        id="probe",
+        name="probe",
+        summary="probe",
+        legal_basis=("Nghị định 80/2021/NĐ-CP",),
+        apply_code=None,
+        apply_note="probe",
+        criteria=tuple(Criterion.model_validate({"label": str(c), **c}) for c in criteria),
+    )
+    matcher = PolicyMatcher(catalog, table=PolicyTable(about="probe", policies=(policy,)))
+    [match] = matcher.match(parse_profile(profile), as_of=date(2026, 11, 25), include_failed=True)
+    return [c.status.value for c in match.criteria]
+
+
+def test_criterion_ops_are_honoured(catalog: Catalog) -> None:
+    shop = {"legal_form": "dntn", "activity": "bán lẻ quần áo", "employees": 6, "registered_on": "2024-11-01"}
+    assert _statuses(
+        catalog,
+        shop,
+        {"field": "legal_form", "op": "eq", "value": "dntn"},
+        {"field": "legal_form", "op": "in", "value": ["co_phan", "tnhh_1tv"]},
+        {"field": "trade", "op": "eq", "value": False},
+        {"field": "trade", "op": "eq", "value": True},
+        {"field": "sector", "op": "eq", "value": "retail_trade"},
+        {"field": "sector", "op": "in", "value": ["retail_trade", "food_beverage"]},
+        {"field": "sector", "op": "any", "value": ["agriculture"]},
+        {"field": "employees", "op": "eq", "value": 5},  # 6 ≠ 5 (was read as ≥ 5)
+        {"field": "employees", "op": "le", "value": 10},
+        {"field": "age_years", "op": "ge", "value": 3},
+        {"field": "age_years", "op": "le", "value": 3},
+        {"field": "sme", "op": "eq", "value": False},
+    ) == [
+        "met",
+        "failed",
+        "met",
+        "failed",
+        "met",
+        "met",
+        "failed",
+        "failed",
+        "met",
+        "failed",
+        "met",
+        "unknown",
+    ]
+
+
+def test_employee_ranges_are_judged_by_both_ends(catalog: Catalog) -> None:
+    services = {"legal_form": "tnhh_2tv", "activity": "bán lẻ quần áo", "revenue_band": "3_10_ty"}
+    sme = {"field": "sme", "op": "eq", "value": True}
+    assert _statuses(catalog, {**services, "employees": "50-150"}, sme) == ["unknown"]  # may exceed 100
+    assert _statuses(catalog, {**services, "employees": "120-150"}, sme) == ["failed"]
+    assert _statuses(catalog, {**services, "employees": "50-90"}, sme) == ["met"]
+    factory = {**services, "activity": "xưởng may mặc", "employees": "50-150"}
+    assert _statuses(catalog, factory, sme) == ["met"]  # industry: up to 200 employees
+    few = {"field": "employees", "op": "ge", "value": 10}
+    assert _statuses(catalog, {**services, "employees": "0-3"}, few) == ["failed"]
+    assert _statuses(catalog, {**services, "employees": "5-20"}, few) == ["unknown"]
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        {"field": "legal_form", "op": "le", "value": "dntn"},
+        {"field": "employees", "op": "in", "value": [1, 2]},
+        {"field": "sme", "op": "ge", "value": True},
+        {"field": "sector", "op": "any", "value": "agriculture"},
+        {"field": "legal_form", "op": "in", "value": ["llc"]},
+    ],
+)
+def test_a_criterion_with_an_op_its_field_cannot_honour_is_refused(criterion: dict[str, object]) -> None:
+    with pytest.raises(ValueError):
+        Criterion.model_validate({"label": "x", **criterion})

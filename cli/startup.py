@@ -1,7 +1,7 @@
 """`tthc startup` and `tthc policies`: start-up plans and support-policy suggestions for a business.
 
-`tthc startup --jsonl` reads `{"id","profile":{...}}` lines and writes
-`{"id","timeline":[{"code","title","month","required","reason",...}]}`; without `--jsonl` it asks
+`tthc startup --jsonl` reads `{"id","profile":{...}}` lines and writes `{"id","timeline":[{"code",
+"title","month","required","reason","authority","legal_basis",...}]}`; without `--jsonl` it asks
 for the profile in the terminal. `tthc policies --jsonl` answers the same input with policy
 matches. `eval_startup` is registered as `tthc eval startup FILE`.
 """
@@ -49,6 +49,8 @@ def plan_to_json(plan: StartupPlan) -> dict[str, Any]:
                 "required": item.required,
                 "reason": item.reason,
                 "in_catalog": item.in_catalog,
+                "authority": item.authority,
+                "legal_basis": item.legal_basis,
             }
             for item in plan.items
         ],
@@ -110,6 +112,10 @@ def _print_plan(plan: StartupPlan) -> None:
         code = item.code or "ngoài DM"
         typer.echo(f"[{month:<13}] {code:<8} {status:<14} {item.title}")
         typer.echo(f"{'':16}hạn: {item.due}")
+        if item.authority:
+            typer.echo(f"{'':16}nơi xử lý: {item.authority}")
+        if item.legal_basis:
+            typer.echo(f"{'':16}căn cứ: {'; '.join(item.legal_basis)}")
         typer.echo(f"{'':16}vì: {item.reason}")
 
 

@@ -87,7 +87,10 @@ class TimelineItem(BaseModel):
     reason: str
     in_catalog: bool
     category: Category
-    legal_basis: list[str] = Field(default_factory=list, description="Numbers the catalog lists.")
+    legal_basis: list[str] = Field(
+        default_factory=list,
+        description="Documents the catalog lists for the procedure, else the basis of the rule itself.",
+    )
     authority: str | None = None
 
 
@@ -116,6 +119,7 @@ class _Draft(BaseModel):
     reason: str
     category: Category
     authority: str | None = None
+    legal_basis: list[str] = []
 
 
 _LAW_NUMBER = re.compile(r"^\d+/\d{4}/(QH1\d|NĐ-CP|NQ-CP|TT-BTC|TT-BCA|TT-BNNMT|TT-BNNPTNT|TT-NHNN)$")
@@ -375,6 +379,9 @@ def _licence_fee_note(profile: BusinessProfile) -> _Draft:
         reason=reason,
         category=Category.TAX,
         authority="Cơ quan thuế",
+        legal_basis=["Nghị quyết 198/2025/QH15", "Nghị định 362/2025/NĐ-CP"]
+        if year >= 2026
+        else ["Nghị định 139/2016/NĐ-CP (sửa đổi bởi Nghị định 22/2020/NĐ-CP)", "Nghị quyết 198/2025/QH15"],
     )
 
 
@@ -415,6 +422,7 @@ def _labour(profile: BusinessProfile) -> list[_Draft]:
             "lao động không có trong danh mục.",
             category=Category.LABOUR,
             authority="Cơ quan quản lý nhà nước về lao động cấp tỉnh",
+            legal_basis=["Bộ luật Lao động 45/2019/QH14, Điều 12", "Nghị định 145/2020/NĐ-CP, Điều 4"],
         )
     )
     if profile.employees >= 10:
@@ -429,6 +437,7 @@ def _labour(profile: BusinessProfile) -> list[_Draft]:
                 "ký (Điều 118, 119 Bộ luật Lao động 45/2019/QH14).",
                 category=Category.LABOUR,
                 authority="Cơ quan quản lý nhà nước về lao động cấp tỉnh",
+                legal_basis=["Bộ luật Lao động 45/2019/QH14, Điều 118, 119"],
             )
         )
     quarter_due = first_quarterly_deadline(registered)
@@ -484,6 +493,7 @@ def _customs(profile: BusinessProfile, text: ActivityText, sectors: list[SectorM
             f"quan ({basis}); đăng ký này không có trong danh mục.",
             category=Category.CUSTOMS,
             authority="Cục Hải quan",
+            legal_basis=basis.split("; "),
         ),
         _Draft(
             code="3.000110",
@@ -534,6 +544,7 @@ def _sector_items(profile: BusinessProfile, text: ActivityText, sectors: list[Se
                     f"({requirement.legal_basis}){where}.",
                     category=Category.SECTOR,
                     authority=requirement.authority,
+                    legal_basis=[part.strip() for part in requirement.legal_basis.split(";")],
                 )
             )
     if not sectors:
@@ -561,6 +572,7 @@ def _sectors_unchecked(profile: BusinessProfile) -> _Draft:
         "ngành, nghề đầu tư kinh doanh có điều kiện (Phụ lục IV Luật Đầu tư 61/2020/QH14).",
         category=Category.SECTOR,
         authority="Sở quản lý ngành của thành phố",
+        legal_basis=["Luật Đầu tư 61/2020/QH14, Phụ lục IV", "Quyết định 27/2018/QĐ-TTg"],
     )
 
 
@@ -708,7 +720,8 @@ class StartupPlanner:
                 reason=reason,
                 in_catalog=procedure is not None,
                 category=draft.category,
-                legal_basis=_citable(lb.number for lb in procedure.legal_basis) if procedure else [],
+                legal_basis=(_citable(lb.number for lb in procedure.legal_basis) if procedure else [])
+                or draft.legal_basis,
                 authority=draft.authority,
             )
         return list(items.values())

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from catalog.store import Catalog
-from cli.startup import plan_to_json, run_batch
+from cli.startup import _print_plan, plan_to_json, run_batch
 from models.business import profile as profile_module
 from models.business.deadlines import first_annual_finalisation, first_quarterly_deadline, window_month
 from models.business.evaluation import load_startup_cases, score_case, summarise
@@ -590,3 +590,22 @@ def test_employee_ranges_are_judged_by_both_ends(catalog: Catalog) -> None:
 def test_a_criterion_with_an_op_its_field_cannot_honour_is_refused(criterion: dict[str, object]) -> None:
     with pytest.raises(ValueError):
         Criterion.model_validate({"label": "x", **criterion})
+
+
+# --- start-up output carries authority and legal basis --------------------------------------
+
+
+def test_startup_output_names_authority_and_legal_basis(
+    planner: StartupPlanner, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = plan_for(planner, legal_form="tnhh_2tv", activity="nhà hàng lẩu nướng", employees=12)
+    timeline = plan_to_json(plan)["timeline"]
+    food = next(i for i in timeline if SERVICE_CERTIFICATE in i["title"])
+    assert food["authority"] and "Nghị định 15/2018/NĐ-CP" in "; ".join(food["legal_basis"])
+    registration = next(i for i in timeline if i["code"] == "2.001199")
+    assert registration["legal_basis"] and all(LAW_NUMBER.search(b) for b in registration["legal_basis"])
+    assert all(i["legal_basis"] for i in timeline if not i["in_catalog"])  # every rule cites its basis
+    _print_plan(plan)
+    printed = capsys.readouterr().out
+    assert f"nơi xử lý: {food['authority']}" in printed
+    assert f"căn cứ: {'; '.join(food['legal_basis'])}" in printed

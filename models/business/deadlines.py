@@ -45,6 +45,17 @@ def first_annual_finalisation(registered_on: date) -> date:
     return month_end(registered_on.year + 1, 3)
 
 
+def short_first_tax_period(registered_on: date) -> bool:
+    """The first calendar-year tax period (registration to 31 December) is under 3 calendar months.
+
+    Such a first corporate-income-tax period may be merged with the next year into one period of at
+    most 15 months. Counted in calendar months, not days: a business registered on 2 October has
+    2/10-31/12, less than three months, though that is 90 days; one registered on 1 October has
+    exactly three months.
+    """
+    return add_months(registered_on, 3) > date(registered_on.year + 1, 1, 1)
+
+
 def window_month(registered_on: date, due: date) -> int | None:
     """The month index of a deadline, or None when it falls after the 12-month window."""
     month = months_after(registered_on, due)

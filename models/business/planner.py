@@ -20,6 +20,7 @@ from models.business.deadlines import (
     first_annual_finalisation,
     first_quarterly_deadline,
     format_date,
+    short_first_tax_period,
     window_month,
 )
 from models.business.profile import BusinessProfile, LegalForm, RevenueBand
@@ -323,7 +324,7 @@ def _tax(
                 )
             )
         cit_month = window_month(registered, year_due)
-        short_first_period = (date(registered.year, 12, 31) - registered).days < 90
+        short_first_period = short_first_tax_period(registered)
         merged = (
             f"; nếu cộng kỳ đầu dưới 3 tháng vào năm {registered.year + 1} thì chậm nhất "
             f"{format_date(date(registered.year + 2, 3, 31))}"
@@ -344,7 +345,8 @@ def _tax(
                     "phải khai, quyết toán năm chậm nhất ngày cuối tháng thứ 3 sau năm tính thuế "
                     "(Điều 44 Luật Quản lý thuế 38/2019/QH14, Nghị định 126/2020/NĐ-CP)"
                     + (
-                        "; kỳ tính thuế đầu tiên dưới 3 tháng được cộng vào năm sau"
+                        f"; kỳ tính thuế đầu tiên (từ {format_date(registered)} đến 31/12) dưới 3 tháng "
+                        "dương lịch được cộng vào năm sau thành một kỳ không quá 15 tháng"
                         if short_first_period
                         else ""
                     )

@@ -13,7 +13,12 @@ import pytest
 from catalog.store import Catalog
 from cli.startup import _print_plan, plan_to_json, run_batch
 from models.business import profile as profile_module
-from models.business.deadlines import first_annual_finalisation, first_quarterly_deadline, window_month
+from models.business.deadlines import (
+    first_annual_finalisation,
+    first_quarterly_deadline,
+    short_first_tax_period,
+    window_month,
+)
 from models.business.evaluation import load_startup_cases, score_case, summarise
 from models.business.planner import StartupPlan, StartupPlanner, TimelineItem, VatMethod
 from models.business.policies import (
@@ -609,3 +614,22 @@ def test_startup_output_names_authority_and_legal_basis(
     printed = capsys.readouterr().out
     assert f"nơi xử lý: {food['authority']}" in printed
     assert f"căn cứ: {'; '.join(food['legal_basis'])}" in printed
+
+
+# --- short first corporate-tax period -------------------------------------------------------
+
+
+def test_short_first_tax_period_is_counted_in_calendar_months(planner: StartupPlanner) -> None:
+    # 2/10-31/12 is 90 days but under three calendar months; 1/10-31/12 is exactly three.
+    assert short_first_tax_period(date(2026, 10, 2)) and short_first_tax_period(date(2026, 12, 31))
+    assert not short_first_tax_period(date(2026, 10, 1)) and not short_first_tax_period(date(2026, 9, 30))
+    late = planner.plan(
+        parse_profile({"legal_form": "tnhh_1tv", "activity": "tư vấn", "registered_on": "2025-10-02"})
+    )
+    cit = item(late, "1.008346")
+    assert "31/03/2027" in cit.due and "dưới 3 tháng" in cit.reason  # may merge into 2026
+    on_time = planner.plan(
+        parse_profile({"legal_form": "tnhh_1tv", "activity": "tư vấn", "registered_on": "2025-10-01"})
+    )
+    cit = item(on_time, "1.008346")
+    assert "31/03/2026" in cit.due and "dưới 3 tháng" not in cit.reason and "2027" not in cit.due

@@ -151,3 +151,30 @@ def test_knn_recovers_held_out_curated_members(catalog):
     report = holdout_accuracy(build_features(list(catalog)), load_taxonomy())
     assert report.members > 250
     assert report.top1_accuracy >= 0.7 and report.top2_recall >= 0.8
+
+
+def test_wage_tax_members_are_the_wage_returns(taxonomy, catalog):
+    """A PIT return placed for wages (step or situation about lương) must be the wage return, not
+    the one for capital income, securities, royalties or prizes."""
+    checked = 0
+    for event in taxonomy.events:
+        for member in event.members:
+            said = f"{event.steps[member.step].name_vi} {member.situation or ''}".lower()
+            title = catalog.get_or_raise(code=member.code).title.lower()
+            if "lương" in said and "thuế thu nhập cá nhân" in title:
+                assert "tiền lương" in title, (event.id, member.code, title)
+                checked += 1
+    assert checked >= 4
+
+
+def test_methods_of_one_return_are_a_choose_one_step(taxonomy, catalog):
+    """Two members of one step that each name a `phương pháp` are the same return by different
+    methods: a taxpayer uses one, so the step must say choose_one."""
+    for event in taxonomy.events:
+        for index, step in enumerate(event.steps):
+            methods = [
+                m.code
+                for m in event.members
+                if m.step == index and "phương pháp" in catalog.get_or_raise(code=m.code).title.lower()
+            ]
+            assert len(methods) < 2 or step.choose_one, (event.id, step.name_vi, methods)

@@ -273,3 +273,10 @@ def test_employees_as_text_bring_the_employer_obligations(suggester):
     social_insurance = "1.002051"  # đăng ký đóng BHXH, BHYT, BHTN cho người lao động
     profile = CaseProfile.model_validate({"kind": "business", "employees": "5"})
     assert social_insurance in _codes(suggester.suggest(codes=["2.001583"], profile=profile))
+
+
+def test_vat_methods_are_never_suggested_together(suggester):
+    deduction, direct = "1.007014", "1.007022"  # khai thuế GTGT: khấu trừ / trực tiếp trên doanh thu
+    assert direct in suggester.excluded_for([deduction]) and deduction in suggester.excluded_for([direct])
+    assert direct not in _codes(suggester.suggest(codes=[deduction], profile=CaseProfile(kind="business")))
+    assert deduction not in _codes(suggester.suggest(codes=[direct], profile=CaseProfile(kind="business")))

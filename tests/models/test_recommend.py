@@ -54,11 +54,35 @@ def test_death_registration_suggests_the_decree_63_follow_ups(suggester, catalog
         assert s.title.lower() not in s.reason.lower() or len(s.reason) > len(s.title) + 20
 
 
-def test_never_the_given_code_nor_an_excluded_variant(suggester, catalog):
-    for code in ["1.001193", "1.000894", "1.000656", "1.010386", "1.014061", "1.013225"]:
+@pytest.fixture(scope="module")
+def forbidden(catalog):
+    from models.events import load_taxonomy
+    from models.recommend.evaluation import ForbiddenCodes
+
+    return ForbiddenCodes(catalog, load_taxonomy())
+
+
+def test_never_the_given_code_nor_an_excluded_variant(suggester, forbidden):
+    """Checked against what the taxonomy and the titles forbid, not the suggester's own list."""
+    codes = ["1.001193", "1.000894", "1.000656", "1.010386", "1.014061", "1.013225", "1.007014", "1.004222"]
+    for code in codes:
         suggested = _codes(suggester.suggest(codes=[code]))
-        excluded = suggester.excluded_for([code])
+        excluded = forbidden.for_codes([code])
         assert code in excluded and not set(suggested) & excluded, code
+    assert {"1.007022", "1.004194"} <= forbidden.for_codes(["1.007014", "1.004222"])
+    assert "1.003583" in forbidden.for_codes(["1.001193"])  # khai sinh lưu động, same act
+
+
+def test_evaluation_catches_a_suggester_that_forgets_its_exclusions(catalog, monkeypatch):
+    """The self/excluded share must be able to fail: with exclusions switched off, suggesting the
+    VAT direct method beside the deduction method is counted."""
+    from models.recommend.evaluation import RelatedCase, evaluate_suggestions
+
+    careless = build_related_suggester(catalog)
+    monkeypatch.setattr(careless, "excluded_for", lambda codes: set(codes))
+    case = RelatedCase(id="vat", given=["1.007014"], profile={"kind": "business"}, expected=["1.008346"])
+    report = evaluate_suggestions(careless, [case])
+    assert "1.007022" in report.per_case[0].forbidden and report.forbidden_share > 0
 
 
 def test_joint_procedure_covers_its_parts(suggester):

@@ -8,6 +8,7 @@ whether it is met, failed or lacks data, so the business sees "đáp ứng 2/3 t
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from enum import StrEnum
 from functools import lru_cache
@@ -171,9 +172,16 @@ def compare_span(op: str, span: Span, value: float) -> CriterionStatus:
 
 
 def employee_span(profile: BusinessProfile) -> Span:
-    """The employee count, or the range given ('50-150')."""
-    high = profile.employees_max if profile.employees_max is not None else profile.employees
-    return Span(profile.employees, high)
+    """The employee count, or the range given ('50-150', '10+' with no upper bound)."""
+    if profile.employees_max is not None:
+        return Span(profile.employees, profile.employees_max)
+    return Span(profile.employees, math.inf if profile.employees_open_ended else profile.employees)
+
+
+def _people(span: Span) -> str:
+    if span.high == math.inf:
+        return f"từ {span.low:g}"
+    return f"{span.low:g}-{span.high:g}" if span.low != span.high else f"{span.low:g}"
 
 
 def sme_status(profile: BusinessProfile, sector_ids: list[str]) -> tuple[CriterionStatus, str]:
@@ -190,7 +198,7 @@ def sme_status(profile: BusinessProfile, sector_ids: list[str]) -> tuple[Criteri
     group = "industry" if _INDUSTRIAL_SECTORS.intersection(sector_ids) else "services"
     max_employees, max_revenue = _SME_LIMITS[group]
     span = employee_span(profile)
-    people = f"{span.low:g}-{span.high:g}" if span.low != span.high else f"{span.low:g}"
+    people = _people(span)
     employees = compare_span("le", span, max_employees)
     if employees is CriterionStatus.FAILED:
         return CriterionStatus.FAILED, f"{people} lao động, vượt {max_employees}"
@@ -253,8 +261,7 @@ def evaluate_criterion(
         return result(compare_span(op, Span(age, age), value), f"{age:.1f} năm")
     if field == "employees":
         span = employee_span(profile)
-        people = f"{span.low:g}-{span.high:g}" if span.low != span.high else f"{span.low:g}"
-        return result(compare_span(op, span, value), f"{people} lao động")
+        return result(compare_span(op, span, value), f"{_people(span)} lao động")
     if field == "revenue_billion":
         if profile.revenue_band is None:
             return result(unknown, "chưa khai doanh thu")

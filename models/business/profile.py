@@ -168,6 +168,9 @@ class BusinessProfile(BaseModel):
     employees_max: int | None = Field(
         default=None, ge=0, description="Upper bound when only a range is known ('0-3')."
     )
+    employees_open_ended: bool = Field(
+        default=False, description="Only a lower bound is known ('10+', 'trên 10'): no upper bound."
+    )
     trade: bool = Field(default=False, description="Imports or exports goods.")
     registered_on: date = Field(
         default_factory=vietnam_today,
@@ -190,10 +193,12 @@ class BusinessProfile(BaseModel):
             data["revenue_band"] = data["annual_revenue_vnd"]
         employees = data.get("employees")
         if isinstance(employees, str):
-            low, high = _parse_employee_text(employees)
+            low, high, open_ended = _parse_employee_text(employees)
             data["employees"] = low
             if high is not None and data.get("employees_max") is None:
                 data["employees_max"] = high
+            if open_ended:
+                data["employees_open_ended"] = True
         return data
 
     @field_validator("legal_form", mode="before")
@@ -268,25 +273,29 @@ class BusinessProfile(BaseModel):
         return self.employees > 0 or (self.employees_max or 0) > 0
 
 
-def _parse_employee_text(text: str) -> tuple[int, int | None]:
-    """Employee counts as people write them: '5', '0-3', '10+', 'trên 10', 'dưới 5', 'chưa có'."""
+def _parse_employee_text(text: str) -> tuple[int, int | None, bool]:
+    """Employee counts as people write them: '5', '0-3', '10+', 'trên 10', 'dưới 5', 'chưa có'.
+
+    Returns the lower bound, the upper bound of a range (None otherwise) and whether the count is
+    open-ended ('10+': at least 10, no upper bound).
+    """
     stripped = text.strip()
     if stripped.lstrip("-").isdigit():
-        return int(stripped), None  # a negative number is left to the ge=0 check
+        return int(stripped), None, False  # a negative number is left to the ge=0 check
     if match := _RANGE.match(stripped):
-        return int(match.group(1)), int(match.group(2))
+        return int(match.group(1)), int(match.group(2)), False
     if match := _AT_LEAST.match(stripped):
-        return int(match.group(1)), None
+        return int(match.group(1)), None, True
     folded = fold_diacritics(stripped).lower()
     numbers = [int(n) for n in re.findall(r"\d+", folded)]
     if len(numbers) == 1:
         if re.search(r"duoi|it hon|<", folded):
-            return 0, max(numbers[0] - 1, 0)
+            return 0, max(numbers[0] - 1, 0), False
         if re.search(r"tren|hon|>", folded):
-            return numbers[0] + 1, None
-        return numbers[0], None
+            return numbers[0] + 1, None, True
+        return numbers[0], None, False
     if not numbers and re.search(r"\b(khong|chua co|0)\b", folded):
-        return 0, None
+        return 0, None, False
     raise ValueError(f"employees must be a whole number or a range like '0-3', got {text!r}")
 
 

@@ -296,7 +296,9 @@ def test_profile_reads_vietnamese_kind_and_employee_range() -> None:
     profile = parse_profile({"kind": "Công ty TNHH một thành viên", "activity": "in ấn", "employees": "0-3"})
     assert profile.legal_form is LegalForm.TNHH_1TV
     assert (profile.employees, profile.employees_max) == (0, 3)
-    assert parse_profile({"kind": "DNTN", "activity": "x", "employees": "trên 10"}).employees == 11
+    over_ten = parse_profile({"kind": "DNTN", "activity": "x", "employees": "trên 10"})
+    assert (over_ten.employees, over_ten.employees_max, over_ten.employees_open_ended) == (11, None, True)
+    assert not parse_profile({"kind": "DNTN", "activity": "x", "employees": "7"}).employees_open_ended
     assert parse_profile({"kind": "HTX", "activity": "x", "employees": "dưới 5"}).employees_max == 4
     assert BusinessProfile(legal_form="co_phan", activity="x", revenue_band=2_500_000_000).revenue_band is (
         RevenueBand.FROM_1B_TO_3B
@@ -577,6 +579,9 @@ def test_employee_ranges_are_judged_by_both_ends(catalog: Catalog) -> None:
     assert _statuses(catalog, {**services, "employees": "50-90"}, sme) == ["met"]
     factory = {**services, "activity": "xưởng may mặc", "employees": "50-150"}
     assert _statuses(catalog, factory, sme) == ["met"]  # industry: up to 200 employees
+    # '10+' has no upper bound: it may exceed 100; 'trên 100' certainly does.
+    assert _statuses(catalog, {**services, "employees": "10+"}, sme) == ["unknown"]
+    assert _statuses(catalog, {**services, "employees": "trên 100"}, sme) == ["failed"]
     few = {"field": "employees", "op": "ge", "value": 10}
     assert _statuses(catalog, {**services, "employees": "0-3"}, few) == ["failed"]
     assert _statuses(catalog, {**services, "employees": "5-20"}, few) == ["unknown"]

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from models.business import BusinessProfile, PolicyMatch, StartupPlan
+from models.business.profile import vietnam_today
 from service import counters
 from service.dependencies import PartnerKey, PlannerDep, PoliciesDep, StoreDep
 from service.routers.feedback import Identifier
@@ -54,7 +53,8 @@ class PolicySuggestions(BaseModel):
 
 
 def _is_new(profile: BusinessProfile) -> bool:
-    return (date.today() - profile.registered_on).days <= NEW_BUSINESS_DAYS
+    """Registered within the last 12 months, counted in Việt Nam's calendar (not the server's)."""
+    return (vietnam_today() - profile.registered_on).days <= NEW_BUSINESS_DAYS
 
 
 @router.post("/startup-package", response_model=StartupPackage, dependencies=[PartnerKey])

@@ -10,14 +10,18 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     TTHC_ARTEFACTS_DIR=/app/artefacts
 
 WORKDIR /app
-# CPU build of torch first: an unpinned torch would pull a multi-GB CUDA build.
-RUN pip install torch==2.13.0
+# CPU build of torch first, from PyTorch's CPU index: PyPI's torch wheel is the multi-GB CUDA build.
+RUN pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
+# Dependencies in their own layer, so a code change does not reinstall them.
 COPY pyproject.toml README.md ./
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
+        > /tmp/requirements.txt \
+    && pip install -r /tmp/requirements.txt
 COPY catalog ./catalog
 COPY models ./models
 COPY service ./service
 COPY cli ./cli
-RUN pip install . \
+RUN pip install --no-deps . \
     && useradd --create-home --uid 10001 tthc \
     && mkdir -p /app/artefacts && chown tthc /app/artefacts
 

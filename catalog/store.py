@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
+import tempfile
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
@@ -44,12 +47,33 @@ class Manifest(BaseModel):
     sha256: str
 
 
-class Catalog:
-    """An immutable, code-indexed collection of procedures."""
+def _serialise(procedure: Procedure) -> bytes:
+    return procedure.model_dump_json(exclude_defaults=True).encode() + b"\n"
 
-    def __init__(self, procedures: Iterable[Procedure], *, manifest: Manifest | None = None) -> None:
+
+class Catalog:
+    """An immutable, code-indexed collection of procedures.
+
+    `sha256` is the checksum of the file the procedures were read from; without one (a catalog built
+    in memory) the version hashes the procedures' serialised content, so any change of content changes
+    the version either way.
+    """
+
+    def __init__(
+        self,
+        procedures: Iterable[Procedure],
+        *,
+        manifest: Manifest | None = None,
+        sha256: str | None = None,
+    ) -> None:
         self._by_code: dict[str, Procedure] = {p.code: p for p in procedures}
         self.manifest = manifest
+        if sha256 is None:
+            digest = hashlib.sha256()
+            for procedure in sorted(self._by_code.values(), key=lambda p: p.code):
+                digest.update(_serialise(procedure))
+            sha256 = digest.hexdigest()
+        self.sha256 = sha256
 
     def __len__(self) -> int:
         return len(self._by_code)
@@ -63,10 +87,7 @@ class Catalog:
     @property
     def version(self) -> str:
         """A short identifier of this catalog's content, for cache keys and artefact builds."""
-        if self.manifest is not None:
-            return self.manifest.sha256[:12]
-        digest = hashlib.sha256("\n".join(sorted(self._by_code)).encode())
-        return digest.hexdigest()[:12]
+        return self.sha256[:12]
 
     def get(self, *, code: str) -> Procedure | None:
         """The procedure with this code, or None."""
@@ -87,18 +108,29 @@ def manifest_path(path: Path) -> Path:
     return path.with_name(path.name.removesuffix(".gz").removesuffix(".jsonl") + MANIFEST_SUFFIX)
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write beside `path`, then rename over it: a reader never sees a half-written file."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def save_catalog(procedures: Iterable[Procedure], path: Path, *, sources: list[str]) -> Manifest:
-    """Write procedures (sorted by code) as gzip JSON Lines and a manifest beside them."""
+    """Write procedures (sorted by code) as gzip JSON Lines and a manifest beside them.
+
+    Both files are written to temporary files first and renamed into place, the catalog before its
+    manifest, so a crash leaves at worst a manifest that disagrees with the catalog, which
+    `load_catalog` reports.
+    """
     ordered = sorted(procedures, key=lambda p: p.code)
     path.parent.mkdir(parents=True, exist_ok=True)
     # mtime=0 keeps the file byte-identical across imports of the same data.
-    with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
-        for procedure in ordered:
-            gz.write(procedure.model_dump_json(exclude_defaults=True).encode() + b"\n")
+    data = gzip.compress(b"".join(_serialise(p) for p in ordered), mtime=0)
     local = [p for p in ordered if p.is_local]
     manifest = Manifest(
         sources=sources,
@@ -107,9 +139,10 @@ def save_catalog(procedures: Iterable[Procedure], path: Path, *, sources: list[s
         local_procedures=len(local),
         online_local_procedures=sum(p.has_online_channel for p in local),
         by_ministry=dict(sorted(Counter(p.ministry or "" for p in ordered).items())),
-        sha256=_sha256(path),
+        sha256=hashlib.sha256(data).hexdigest(),
     )
-    manifest_path(path).write_text(manifest.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    _write_atomically(path, data)
+    _write_atomically(manifest_path(path), (manifest.model_dump_json(indent=2) + "\n").encode())
     return manifest
 
 
@@ -119,9 +152,11 @@ def read_manifest(path: Path) -> Manifest | None:
     if not mpath.exists():
         return None
     try:
-        return Manifest.model_validate_json(mpath.read_text(encoding="utf-8"))
-    except ValidationError as exc:
-        raise CatalogError(f"{mpath}: unreadable manifest ({exc.error_count()} errors)") from exc
+        return Manifest.model_validate_json(mpath.read_bytes())
+    except (OSError, ValidationError) as exc:
+        raise CatalogError(
+            f"{mpath}: unreadable manifest ({exc}); re-run the import or delete the manifest"
+        ) from exc
 
 
 def _parse_line(path: Path, lineno: int, line: str) -> Procedure:
@@ -131,24 +166,53 @@ def _parse_line(path: Path, lineno: int, line: str) -> Procedure:
         raise CatalogError(f"{path}:{lineno}: invalid procedure record: {exc.errors()[0]['msg']}") from exc
 
 
-def load_catalog(path: Path | None = None, *, verify: bool = False) -> Catalog:
+def _decode(path: Path, data: bytes) -> str:
+    try:
+        if path.suffix == ".gz":
+            data = gzip.decompress(data)
+        return data.decode("utf-8")
+    except (OSError, EOFError, zlib.error) as exc:
+        raise CatalogError(f"{path}: cannot read catalog ({exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise CatalogError(f"{path}: not UTF-8 text at byte {exc.start}") from exc
+
+
+def load_catalog(path: Path | None = None, *, verify: bool = True) -> Catalog:
     """Load a catalog file (the shipped one by default).
 
-    With `verify`, the file's checksum must match its manifest.
+    The version is the checksum of the file's bytes. With `verify` (the default) a manifest beside
+    the file must agree with it (checksum and count); otherwise it describes another catalog and
+    `CatalogError` says so. `verify=False` only serves to inspect a catalog whose manifest is stale.
     """
     path = Path(path) if path is not None else SHIPPED_CATALOG
-    if not path.exists():
-        raise CatalogError(f"catalog file not found: {path}")
-    manifest = read_manifest(path)
-    if verify and manifest is not None and manifest.sha256 != _sha256(path):
-        raise CatalogError(f"{path}: checksum does not match its manifest; re-run the import")
-    opener = gzip.open if path.suffix == ".gz" else open
-    procedures = []
     try:
-        with opener(path, "rt", encoding="utf-8") as lines:
-            for lineno, line in enumerate(lines, 1):
-                if line.strip():
-                    procedures.append(_parse_line(path, lineno, line))
-    except (OSError, EOFError) as exc:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise CatalogError(f"catalog file not found: {path}") from exc
+    except OSError as exc:
         raise CatalogError(f"{path}: cannot read catalog ({exc})") from exc
-    return Catalog(procedures, manifest=manifest)
+    sha256 = hashlib.sha256(data).hexdigest()
+    manifest = read_manifest(path) if verify else None
+    stale = "does not match the catalog; re-run the import or delete the manifest"
+    if manifest is not None and manifest.sha256 != sha256:
+        raise CatalogError(f"{manifest_path(path)}: checksum {stale}")
+    procedures: list[Procedure] = []
+    line_of: dict[str, int] = {}
+    for lineno, line in enumerate(_decode(path, data).splitlines(), 1):
+        if not line.strip():
+            continue
+        procedure = _parse_line(path, lineno, line)
+        if procedure.code in line_of:
+            raise CatalogError(
+                f"{path}: code {procedure.code} on line {line_of[procedure.code]} and line {lineno}; keep one"
+            )
+        line_of[procedure.code] = lineno
+        procedures.append(procedure)
+    if not procedures:
+        raise CatalogError(f"{path}: catalog holds no procedure; re-run the import")
+    if manifest is not None and manifest.procedures != len(procedures):
+        raise CatalogError(
+            f"{manifest_path(path)}: counts {manifest.procedures} procedures, the catalog holds"
+            f" {len(procedures)}; re-run the import or delete the manifest"
+        )
+    return Catalog(procedures, manifest=manifest, sha256=sha256)

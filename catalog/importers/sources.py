@@ -65,13 +65,14 @@ def _read_lists(
             source = SourceReport(kind=XLSX_KIND, path=file.name)
             report.sources.append(source)
             try:
-                rows = read_list(file)
+                read = read_list(file)
             except ListFileError as exc:
                 report.failed.append(FailedRecord(source=file.name, reason=str(exc)))
                 continue
-            source.records = len(rows)
-            source.imported = sum(row.code in by_code for row in rows)
-            listed.extend(rows)
+            report.failed.extend(read.rejected)
+            source.records = len(read.rows) + len(read.rejected)
+            source.imported = sum(row.code in by_code for row in read.rows)
+            listed.extend(read.rows)
     return listed
 
 

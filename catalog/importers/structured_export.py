@@ -8,11 +8,20 @@ import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 from tqdm import tqdm
 
-from catalog.importers.portal_crawl import RecordError, code_from_name
+from catalog.importers.records import (
+    Cell,
+    NullAsDefault,
+    NullAsNoRows,
+    RawRecord,
+    RecordError,
+    code_from_name,
+    record_error,
+)
 from catalog.importers.report import FailedRecord, ImportReport, SourceReport
 from catalog.parsing.channels import CHANNEL_NAMES
 from catalog.parsing.fees import parse_fee
@@ -20,6 +29,7 @@ from catalog.parsing.legal_basis import find_document_numbers
 from catalog.parsing.subjects import parse_levels, split_subjects, target_groups
 from catalog.parsing.time_limits import parse_time_column
 from catalog.schema import (
+    NOT_STATED,
     Channel,
     Fee,
     LegalBasis,
@@ -32,7 +42,6 @@ from catalog.schema import (
 
 KIND = "structured_export"
 SOURCE_LABEL = "national TTHC database export"
-NOT_STATED = "Không có thông tin"
 
 # The ministry a decision comes from, by the issuer code of its number ("6225/QĐ-BQP").
 _MINISTRY_BY_ISSUER = {
@@ -46,6 +55,54 @@ _MINISTRY_BY_ISSUER = {
 }
 _FEE_CELL = re.compile(r"(?:Lệ phí|Phí)\s*:\s*(?P<column>[^()\n]*?)\s*(?:\((?P<description>[^\n]*))?(?:\n|$)")
 _COPIES = re.compile(r"Bản (?P<kind>chính|sao)\s*:\s*(?P<count>\d+)", re.IGNORECASE)
+
+
+class ChannelRow(RawRecord):
+    hinh_thuc: Cell = ""
+    thoi_han_giai_quyet: Cell = ""
+    phi_le_phi: Cell = ""
+
+
+class DocumentRow(RawRecord):
+    ten_giay_to: Cell = ""
+    so_luong: Cell = ""  # the export puts the form file name in this column
+    ghi_chu: Cell = ""
+
+
+class LegalRow(RawRecord):
+    so_ky_hieu: Cell = ""
+    trich_yeu: Cell = ""
+
+
+class Tables(RawRecord):
+    hinh_thuc_nop: Annotated[list[ChannelRow], NullAsNoRows] = Field(default_factory=list)
+    thanh_phan_ho_so: Annotated[list[DocumentRow], NullAsNoRows] = Field(default_factory=list)
+    can_cu_phap_ly: Annotated[list[LegalRow], NullAsNoRows] = Field(default_factory=list)
+
+
+class Metadata(RawRecord):
+    code: Cell = Field("", alias="mã_thủ_tục")
+    title: Cell = Field("", alias="tên_thủ_tục")
+    decision: Cell = Field("", alias="số_quyết_định")
+    levels: Cell = Field("", alias="cấp_thực_hiện")
+    procedure_type: Cell = Field("", alias="loại_thủ_tục")
+    field: Cell = Field("", alias="lĩnh_vực")
+
+
+class Content(RawRecord):
+    subjects: Cell = Field("", alias="đối_tượng_thực_hiện")
+    competent_agency: Cell = Field("", alias="cơ_quan_có_thẩm_quyền")
+    performing_agency: Cell = Field("", alias="cơ_quan_thực_hiện")
+    result: Cell = Field("", alias="kết_quả_thực_hiện")
+
+
+class ExportRecord(RawRecord):
+    """The parts of an export record the importer reads, with their types checked."""
+
+    thu_tuc_id: Cell = ""
+    metadata: Metadata
+    content: Annotated[Content, NullAsDefault] = Content()
+    tables: Annotated[Tables, NullAsDefault] = Tables()
 
 
 def is_structured_export(path: Path) -> bool:
@@ -62,9 +119,7 @@ def is_structured_export(path: Path) -> bool:
     return isinstance(record, dict) and "metadata" in record
 
 
-def _text(value: object) -> str | None:
-    if not isinstance(value, str):
-        return None
+def _text(value: str) -> str | None:
     value = clean_text(value)
     return None if not value or value in (NOT_STATED, "Không") else value
 
@@ -80,42 +135,41 @@ def _fee(cell: str) -> Fee | None:
     return parse_fee(column, (match["description"] or "").rstrip(")"))
 
 
-def _channels(rows: list[dict]) -> list[Channel]:
+def _channels(rows: list[ChannelRow]) -> list[Channel]:
     channels = []
     for row in rows:
-        kind = CHANNEL_NAMES.get(clean_text(row.get("hinh_thuc", "")))
+        kind = CHANNEL_NAMES.get(clean_text(row.hinh_thuc))
         if kind is None:
             continue
         channels.append(
             Channel(
-                kind=kind,
-                time_limit=parse_time_column(row.get("thoi_han_giai_quyet", "")),
-                fee=_fee(row.get("phi_le_phi", "")),
+                kind=kind, time_limit=parse_time_column(row.thoi_han_giai_quyet), fee=_fee(row.phi_le_phi)
             )
         )
     return channels
 
 
-def _documents(rows: list[dict]) -> list[RequiredDocument]:
+def _documents(rows: list[DocumentRow]) -> list[RequiredDocument]:
     documents = []
     for row in rows:
-        name = clean_text(row.get("ten_giay_to", ""))
+        name = clean_text(row.ten_giay_to)
         if not name:
             continue
-        counts = {m["kind"].lower(): int(m["count"]) for m in _COPIES.finditer(row.get("ghi_chu", ""))}
-        form = _text(row.get("so_luong"))  # the export puts the form file name in this column
+        counts = {m["kind"].lower(): int(m["count"]) for m in _COPIES.finditer(row.ghi_chu)}
         documents.append(
-            RequiredDocument(name=name, originals=counts.get("chính"), copies=counts.get("sao"), form=form)
+            RequiredDocument(
+                name=name, originals=counts.get("chính"), copies=counts.get("sao"), form=_text(row.so_luong)
+            )
         )
     return documents
 
 
-def _legal_basis(rows: list[dict]) -> list[LegalBasis]:
+def _legal_basis(rows: list[LegalRow]) -> list[LegalBasis]:
     found: list[LegalBasis] = []
     for row in rows:
-        title = clean_text(row.get("trich_yeu", ""))
+        title = clean_text(row.trich_yeu)
         spans = find_document_numbers(title)
-        number = title[spans[0][0] : spans[0][1]] if spans else clean_text(row.get("so_ky_hieu", ""))
+        number = title[spans[0][0] : spans[0][1]] if spans else clean_text(row.so_ky_hieu)
         if number and all(item.number != number for item in found):
             found.append(LegalBasis(number=number, title=title or None))
     return found
@@ -128,45 +182,54 @@ def _ministry(decision: str | None) -> str | None:
     return _MINISTRY_BY_ISSUER.get(issuer)
 
 
+def _fee_stated(cell: str) -> bool:
+    return bool(clean_text(cell)) and clean_text(cell) != NOT_STATED
+
+
 def procedure_from_export(record: object, *, imported_on: date, report: SourceReport) -> Procedure:
     """Build a procedure from one structured export record; raises `RecordError` when it cannot."""
     if not isinstance(record, dict) or not isinstance(record.get("metadata"), dict):
         raise RecordError("unknown field layout: no 'metadata' object")
-    metadata, content = record["metadata"], record.get("content") or {}
-    tables = record.get("tables") or {}
-    code = _text(metadata.get("mã_thủ_tục")) or _text(record.get("thu_tuc_id"))
+    try:
+        raw = ExportRecord.model_validate(record)
+    except ValidationError as exc:
+        raise record_error(exc) from exc
+    metadata, content, tables = raw.metadata, raw.content, raw.tables
+    code = _text(metadata.code) or _text(raw.thu_tuc_id)
     if code is None:
         raise RecordError("record has no procedure code (mã_thủ_tục)")
-    channels = _channels(tables.get("hinh_thuc_nop") or [])
-    documents = _documents(tables.get("thanh_phan_ho_so") or [])
-    legal_basis = _legal_basis(tables.get("can_cu_phap_ly") or [])
-    rows = tables.get("hinh_thuc_nop") or []
+    channels = _channels(tables.hinh_thuc_nop)
+    documents = _documents(tables.thanh_phan_ho_so)
+    legal_basis = _legal_basis(tables.can_cu_phap_ly)
+    rows = tables.hinh_thuc_nop
     report.figure("channels").count(present=bool(rows), parsed=bool(channels))
     report.figure("time_limit").count(
-        present=any(re.search(r"\d", r.get("thoi_han_giai_quyet", "")) for r in rows),  # not "Không quy định"
+        present=any(re.search(r"\d", r.thoi_han_giai_quyet) for r in rows),  # not "Không quy định"
         parsed=any(c.time_limit for c in channels),
     )
+    # A fee cell that states something counts as present whether or not it parses.
+    stated_fees = [_fee(r.phi_le_phi) for r in rows if _fee_stated(r.phi_le_phi)]
     report.figure("fee").count(
-        present=any(c.fee is not None for c in channels),
-        parsed=any(c.fee is not None and c.fee.kind != "text" for c in channels),
+        present=bool(stated_fees),
+        parsed=bool(stated_fees) and all(f is not None and f.kind != "text" for f in stated_fees),
     )
-    report.figure("documents").count(present=bool(tables.get("thanh_phan_ho_so")), parsed=bool(documents))
-    report.figure("legal_basis").count(present=bool(tables.get("can_cu_phap_ly")), parsed=bool(legal_basis))
-    decision = _text(metadata.get("số_quyết_định"))
+    report.figure("documents").count(present=bool(tables.thanh_phan_ho_so), parsed=bool(documents))
+    report.figure("legal_basis").count(present=bool(tables.can_cu_phap_ly), parsed=bool(legal_basis))
+    decision = _text(metadata.decision)
     decision = re.sub(r"^Quyết định số\s*", "", decision) if decision else None
-    subjects = split_subjects(content.get("đối_tượng_thực_hiện") or "")
-    result = _text(content.get("kết_quả_thực_hiện"))
+    subjects = split_subjects(content.subjects)
+    result = _text(content.result)
     try:
         return Procedure(
             code=code,
-            title=metadata.get("tên_thủ_tục") or "",
-            field=_text(metadata.get("lĩnh_vực")),
-            levels=parse_levels(metadata.get("cấp_thực_hiện") or ""),
-            procedure_type=_text(metadata.get("loại_thủ_tục")),
+            title=metadata.title,
+            field=_text(metadata.field),
+            levels=parse_levels(metadata.levels),
+            procedure_type=_text(metadata.procedure_type),
             target_groups=target_groups(subjects),
             subjects=subjects,
-            competent_agency=_text(content.get("cơ_quan_có_thẩm_quyền")),
-            performing_agency=_text(content.get("cơ_quan_thực_hiện")),
+            competent_agency=_text(content.competent_agency),
+            performing_agency=_text(content.performing_agency),
             decision_number=decision,
             ministry=_ministry(decision),
             channels=channels,
@@ -178,8 +241,7 @@ def procedure_from_export(record: object, *, imported_on: date, report: SourceRe
             imported_on=imported_on,
         )
     except ValidationError as exc:
-        first = exc.errors()[0]
-        raise RecordError(f"invalid {'.'.join(map(str, first['loc']))}: {first['msg']}") from exc
+        raise record_error(exc) from exc
 
 
 def import_structured_export(

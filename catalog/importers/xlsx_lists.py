@@ -8,10 +8,11 @@ from datetime import date
 from pathlib import Path
 
 from openpyxl import load_workbook
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, ValidationError
 
-from catalog.importers.report import Mismatch
-from catalog.schema import CODE_PATTERN, Procedure, clean_text
+from catalog.importers.records import record_error
+from catalog.importers.report import FailedRecord, Mismatch
+from catalog.schema import CODE_PATTERN, Procedure, Text, clean_text
 
 KIND = "xlsx_list"
 SOURCE_LABEL = "dichvucong.gov.vn procedure list (xlsx)"
@@ -22,11 +23,18 @@ class ListedProcedure(BaseModel):
     """One row of a procedure list."""
 
     code: str
-    title: str
+    title: Text
     field: str | None = None
     issuer: str | None = None
     agency: str | None = None
     list_name: str
+
+
+class ListFile(BaseModel):
+    """The rows of a list file, and the rows that were rejected (a code without a title...)."""
+
+    rows: list[ListedProcedure] = Field(default_factory=list)
+    rejected: list[FailedRecord] = Field(default_factory=list)
 
 
 class ListFileError(ValueError):
@@ -42,7 +50,7 @@ def _cell(cells: list[str], columns: dict[str, int], name: str) -> str | None:
     return (cells[index] or None) if index is not None and index < len(cells) else None
 
 
-def read_list(path: Path) -> list[ListedProcedure]:
+def read_list(path: Path) -> ListFile:
     """Rows of a list file; the header row is found by its 'Mã số' cell."""
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
@@ -50,8 +58,8 @@ def read_list(path: Path) -> list[ListedProcedure]:
         raise ListFileError(f"{path.name}: not a readable xlsx file ({exc.__class__.__name__})") from exc
     rows = workbook.active.iter_rows(values_only=True)
     columns: dict[str, int] | None = None
-    listed = []
-    for row in rows:
+    listed = ListFile()
+    for number, row in enumerate(rows, 1):
         cells = [clean_text(str(c)) if c is not None else "" for c in row]
         if columns is None:
             lowered = [c.lower() for c in cells]
@@ -62,16 +70,20 @@ def read_list(path: Path) -> list[ListedProcedure]:
         if not CODE_PATTERN.match(code):
             continue
 
-        listed.append(
-            ListedProcedure(
-                code=code,
-                title=_cell(cells, columns, "tên") or "",
-                field=_cell(cells, columns, "lĩnh vực"),
-                issuer=_cell(cells, columns, "cơ quan ban hành"),
-                agency=_cell(cells, columns, "cơ quan thực hiện"),
-                list_name=path.name,
+        try:
+            listed.rows.append(
+                ListedProcedure(
+                    code=code,
+                    title=_cell(cells, columns, "tên") or "",
+                    field=_cell(cells, columns, "lĩnh vực"),
+                    issuer=_cell(cells, columns, "cơ quan ban hành"),
+                    agency=_cell(cells, columns, "cơ quan thực hiện"),
+                    list_name=path.name,
+                )
             )
-        )
+        except ValidationError as exc:
+            reason = str(record_error(exc))
+            listed.rejected.append(FailedRecord(source=f"{path.name} row {number}", code=code, reason=reason))
     workbook.close()
     if columns is None:
         raise ListFileError(f"{path.name}: no 'Mã số' header row")

@@ -6,7 +6,7 @@ from collections import Counter
 
 from pydantic import BaseModel, Field
 
-from catalog.importers.report import ImportReport
+from catalog.importers.report import FieldFigure, ImportReport
 from catalog.store import Catalog
 
 # Parse targets on the portal crawl (issue 3): field → minimum share of records parsed, in %.
@@ -48,11 +48,11 @@ class CatalogStats(BaseModel):
     list_mismatches: dict[str, int] = Field(default_factory=dict)
 
 
-def _figure(present: int, parsed: int, target: float | None) -> Figure:
-    percent = round(100 * parsed / present, 1) if present else 100.0
+def _figure(field: FieldFigure, target: float | None) -> Figure:
+    percent = field.percent
     return Figure(
-        present=present,
-        parsed=parsed,
+        present=field.present,
+        parsed=field.parsed,
         percent=percent,
         target_percent=target,
         meets_target=None if target is None else percent >= target,
@@ -82,10 +82,11 @@ def catalog_stats(catalog: Catalog, report: ImportReport | None) -> CatalogStats
     for source in report.sources:
         if not source.fields and source.kind != "portal_crawl":
             continue
-        figures = {"imported": _figure(source.records, source.imported, PARSE_TARGETS["imported"])}
+        imported = FieldFigure(present=source.records, parsed=source.imported)
+        figures = {"imported": _figure(imported, PARSE_TARGETS["imported"])}
         for name, field in source.fields.items():
             target = PARSE_TARGETS.get(name) if source.kind == "portal_crawl" else None
-            figures[name] = _figure(field.present, field.parsed, target)
+            figures[name] = _figure(field, target)
         stats.parse_figures[f"{source.kind}:{source.path}"] = figures
     stats.failed_records = len(report.failed)
     stats.field_issues = len(report.issues)

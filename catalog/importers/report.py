@@ -17,6 +17,7 @@ class FieldFigure(BaseModel):
 
     @property
     def percent(self) -> float:
+        """`parsed` as a share of `present`, in %, one decimal (100 when nothing is present)."""
         return round(100 * self.parsed / self.present, 1) if self.present else 100.0
 
     def count(self, *, present: bool, parsed: bool) -> None:
@@ -71,10 +72,6 @@ class ImportReport(BaseModel):
     mismatches: list[Mismatch] = Field(default_factory=list)
     merged: dict[str, int] = Field(default_factory=dict)
     procedures: int = 0
-
-    def source(self, kind: str) -> SourceReport | None:
-        """The first source of this kind, if any."""
-        return next((s for s in self.sources if s.kind == kind), None)
 
 
 def report_path(catalog_path: Path) -> Path:

@@ -14,9 +14,9 @@ import re
 
 from pydantic import BaseModel, ConfigDict
 
-from catalog.parsing.fees import NOT_STATED, parse_fee
+from catalog.parsing.fees import parse_fee
 from catalog.parsing.time_limits import TIME_WITH_UNIT, find_time_in_prose, parse_time_column
-from catalog.schema import Channel, ChannelKind, TimeLimit, clean_text
+from catalog.schema import NOT_STATED, Channel, ChannelKind, TimeLimit, clean_text
 
 HEADER = "Hình thức nộpThời gianPhí, lệ phíMô tả"
 
@@ -150,8 +150,3 @@ def _with_units_of_sibling_rows(rows: list[ChannelRow]) -> list[ChannelRow]:
             row = row.model_copy(update={"channel": channel})
         adjusted.append(row)
     return adjusted
-
-
-def parse_channels(text: str) -> list[Channel]:
-    """The channels of a flattened channel table."""
-    return [row.channel for row in parse_channel_rows(text)]

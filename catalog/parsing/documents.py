@@ -9,10 +9,10 @@ are left out.
 from __future__ import annotations
 
 import re
-import unicodedata
 from itertools import pairwise
 
 from catalog.parsing.fees import shorten
+from catalog.parsing.syllables import starts_syllable
 from catalog.schema import RequiredDocument, clean_text
 
 HEADER = "Tên giấy tờMẫu đơn, tờ khaiSố lượng"
@@ -21,7 +21,6 @@ _QUANTITY = re.compile(
     r"(?P<first>\d+) bản (?P<first_kind>chính|sao)(?:,\s*(?P<second>\d+) bản (?P<second_kind>chính|sao))?"
 )
 _FORM_FILE_END = re.compile(r"\.(?:docx|doc|pdf|xlsx|xls|odt|rtf)(?!(?-i:[a-z]))", re.IGNORECASE)
-_ONSETS = frozenset({"ch", "gh", "gi", "kh", "ng", "nh", "ph", "qu", "th", "tr"})
 _BULLET = re.compile(r"^[\s\-+*•–]+")
 _NOTE_HEADING = re.compile(r"^\W*lưu ý", re.IGNORECASE)
 
@@ -29,13 +28,6 @@ _NOTE_HEADING = re.compile(r"^\W*lưu ý", re.IGNORECASE)
 def has_document_table(text: str) -> bool:
     """True when the field holds at least one documents table header."""
     return HEADER in clean_text(text)
-
-
-def _starts_word(capital: str, following: str) -> bool:
-    """Whether a capital and the lowercase letter after it can open a syllable ("Mẫu", "Mau", "Phụ")."""
-    first = unicodedata.normalize("NFD", capital)[0].lower()
-    second = unicodedata.normalize("NFD", following)[0].lower()
-    return first in "aăâeêioôơuưyđ" or second in "aăâeêioôơuưy" or first + second in _ONSETS
 
 
 def _form_start(text: str) -> int | None:
@@ -57,7 +49,7 @@ def _form_start(text: str) -> int | None:
         following = text[index + 1 : index + 2]
         if before.islower():
             seams.setdefault(0, index)  # form file names are often CamelCase: take the first
-        elif before.isupper() and following.islower() and _starts_word(char, following):
+        elif before.isupper() and following.islower() and starts_syllable(char, following):
             seams[1] = index
         elif before.isdigit() or before in ".;:)]":
             seams[2] = index

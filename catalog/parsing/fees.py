@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import re
 
-from catalog.schema import Fee, clean_text
+from catalog.schema import NOT_STATED, Fee, clean_text
 
-NOT_STATED = "Không có thông tin"
 FREE_WORDS = ("Miễn phí", "Không thu", "Không có", "Không")
 
 SHORT_TEXT_CHARS = 160

@@ -8,12 +8,11 @@ the field; a number followed by a space or punctuation is part of a title's pros
 from __future__ import annotations
 
 import re
-import unicodedata
 
-from catalog.schema import LegalBasis, clean_text
+from catalog.parsing.syllables import starts_syllable
+from catalog.schema import NOT_STATED, LegalBasis, clean_text
 
 HEADER = "Tên văn bản pháp lýMã văn bản"
-NOT_STATED = "Không có thông tin"
 
 # 123/2015/NĐ-CP, 66.7/2025/NQ-CP, 27/2023/QH15, 30a/2008/NQ-CP, 613/QĐ-TTg, 24/2024. The issuer
 # code is trimmed afterwards (see `_issuer_length`) because the next title is glued onto it.
@@ -34,21 +33,6 @@ def has_legal_basis(text: str) -> bool:
     """True when the field states a legal basis (anything but empty or "Không có thông tin")."""
     text = clean_text(text)
     return bool(text) and text != NOT_STATED and text != HEADER
-
-
-_VOWELS = frozenset("aăâeêioôơuưy")
-_ONSETS = frozenset({"ch", "gh", "gi", "kh", "ng", "nh", "ph", "qu", "th", "tr"})
-
-
-def _base_letter(char: str) -> str:
-    return unicodedata.normalize("NFD", char)[0].lower()
-
-
-def _starts_word(capital: str, following: str) -> bool:
-    """Whether a capital and the lowercase letter after it can open a Vietnamese syllable ("Ng", "Hư",
-    "Qu"): "CPquy" is CP + quy (no syllable opens with "pq"), "CPNghị" is CP + Nghị."""
-    first, second = _base_letter(capital), _base_letter(following)
-    return first in _VOWELS or second in _VOWELS or first + second in _ONSETS or first == "đ"
 
 
 def _issuer_length(text: str) -> int:
@@ -79,7 +63,7 @@ def _issuer_length(text: str) -> int:
             index + 1 < len(candidate)
             and candidate[index + 1].islower()
             and len(part) >= 2
-            and _starts_word(char, candidate[index + 1])
+            and starts_syllable(char, candidate[index + 1])
         ):
             break
         index += 1

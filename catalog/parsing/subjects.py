@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from catalog.schema import Level, TargetGroup, clean_text
+from catalog.schema import NOT_STATED, Level, TargetGroup, clean_text
 
 # "Cán bộ, công chức, viên chức" is one subject that contains commas; so is
 # "Tổ chức (không bao gồm doanh nghiệp, HTX)", protected by the parenthesis rule below.
@@ -36,7 +36,7 @@ _LEVELS: dict[str, Level] = {
 def split_subjects(text: str) -> list[str]:
     """The portal's comma-separated subject list as separate subjects, in order, without repeats."""
     text = clean_text(text)
-    if not text or text == "Không có thông tin":
+    if not text or text == NOT_STATED:
         return []
     protected = text.replace(_CIVIL_SERVANTS, _CIVIL_SERVANTS.replace(", ", " / "))
     subjects = []

@@ -44,7 +44,7 @@ def test_bad_records_are_reported_not_fatal(crawl_with_bad_records: Path) -> Non
     assert "unknown field layout" in reasons["1.000812.json"]
     failed_codes = {f.code for f in result.report.failed}
     assert {"1.000811", "1.000812"} <= failed_codes
-    crawl = result.report.source("portal_crawl")
+    crawl = result.report.sources[0]
     assert (crawl.records, crawl.imported) == (4, 1)
 
 
@@ -59,7 +59,7 @@ def test_unknown_table_layout_is_a_field_issue(shared_dir: Path, tmp_path: Path)
     assert procedure.documents == [] and procedure.channels  # the rest of the record still imports
     (issue,) = [i for i in result.report.issues if i.field == "documents"]
     assert issue.code == GOOD[1] and "unknown layout" in issue.message
-    figure = result.report.source("portal_crawl").fields["documents"]
+    figure = result.report.sources[0].fields["documents"]
     assert (figure.present, figure.parsed) == (1, 0)
 
 

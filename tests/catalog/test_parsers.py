@@ -2,17 +2,35 @@
 
 from __future__ import annotations
 
-from catalog.parsing.channels import parse_channels
+import pytest
+from pydantic import ValidationError
+
+from catalog.parsing.channels import parse_channel_rows
 from catalog.parsing.documents import parse_documents
 from catalog.parsing.fees import parse_fee
 from catalog.parsing.legal_basis import parse_legal_basis
 from catalog.parsing.results import parse_results
 from catalog.parsing.subjects import split_subjects, target_groups
+from catalog.parsing.syllables import starts_syllable
 from catalog.parsing.time_limits import find_time_in_prose, parse_time_column, to_working_days
-from catalog.schema import ChannelKind, TargetGroup, TimeUnit
+from catalog.schema import (
+    Channel,
+    ChannelKind,
+    LegalBasis,
+    Procedure,
+    RequiredDocument,
+    ResultDocument,
+    TargetGroup,
+    TimeUnit,
+)
+from catalog.store import Catalog
 
 LEGAL = "Tên văn bản pháp lýMã văn bản"
 CHANNELS = "Hình thức nộpThời gianPhí, lệ phíMô tả"
+
+
+def parse_channels(text: str) -> list[Channel]:
+    return [row.channel for row in parse_channel_rows(text)]
 
 
 def test_working_day_rule() -> None:
@@ -155,3 +173,40 @@ def test_subjects() -> None:
         TargetGroup.FOREIGNER,
         TargetGroup.OFFICIAL,
     ]
+
+
+@pytest.mark.parametrize(
+    ("model", "fields"),
+    [
+        (RequiredDocument, {"name": "  "}),
+        (LegalBasis, {"number": "\u00a0"}),
+        (ResultDocument, {"name": ""}),
+    ],
+)
+def test_required_text_cannot_be_empty(model: type, fields: dict) -> None:
+    with pytest.raises(ValidationError, match="must not be empty"):
+        model(**fields)
+
+
+def test_procedure_title_cannot_be_blank(catalog: Catalog) -> None:
+    procedure = catalog.get(code="1.001193")
+    with pytest.raises(ValidationError, match="title"):
+        Procedure.model_validate({**procedure.model_dump(), "title": "  "})
+
+
+@pytest.mark.parametrize(
+    ("capital", "following", "opens"),
+    [
+        ("Ấ", "n", True),
+        ("Ư", "u", True),
+        ("N", "g", True),
+        ("Đ", "ư", True),
+        ("Q", "u", True),
+        ("P", "q", False),
+        ("C", "p", False),
+        ("B", "t", False),
+    ],
+)
+def test_syllable_onsets(capital: str, following: str, opens: bool) -> None:
+    # Accented capitals ("Ấ", "Ư") open a syllable through their base vowel after NFD.
+    assert starts_syllable(capital, following) is opens

@@ -45,7 +45,8 @@ def test_facts_only(catalog: Catalog) -> None:
 
 def test_report_beside_catalog_has_the_crawl_figures() -> None:
     report = load_report(SHIPPED_CATALOG)
-    assert report is not None and report.source("portal_crawl").records == 2642
+    assert report is not None and report.sources[0].kind == "portal_crawl"
+    assert report.sources[0].records == 2642
 
 
 @pytest.mark.slow

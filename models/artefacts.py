@@ -3,7 +3,8 @@
 Layout under `artefacts_dir`:
 
     encoder/                 multilingual-e5-small converted once, shared by every catalog version
-        onnx/                its ONNX export for fast query encoding
+        onnx/                its ONNX export (fp32, exact)
+        onnx-int8/           that export quantised to int8: the query encoder the service runs
         passage_vectors.npz  passage vectors reused by later builds (only changed texts are embedded)
     <catalog.version>/
         manifest.json        catalog version, created_at, per step: build seconds and files (sha256)
@@ -33,8 +34,9 @@ from tqdm import tqdm
 from catalog.store import Catalog
 from models.embedding.convert import convert, sha256_file
 from models.embedding.encoder import Encoder, Precision, TextEncoder, load_encoder
-from models.embedding.onnx_encoder import OnnxEncoder
+from models.embedding.onnx_encoder import OnnxEncoder, OnnxPrecision
 from models.embedding.onnx_export import export_onnx
+from models.embedding.onnx_quantize import quantize_onnx
 from models.embedding.passage_store import StoredPassageEncoder
 from models.events.artefacts import build_event_artefacts
 from models.events.taxonomy import taxonomy_fingerprint
@@ -101,6 +103,7 @@ class ArtefactManifest(BaseModel):
     created_at: datetime
     encoder_seconds: float | None = None
     onnx_export_seconds: float | None = None
+    onnx_quantize_seconds: float | None = None
     steps: dict[str, StepRecord] = {}
 
 
@@ -122,9 +125,12 @@ class Artefacts:
         """The encoder the dense index was built with (arguments as `encoder.load_encoder`)."""
         return load_encoder(self.encoder_dir, precision=precision, threads=threads)
 
-    def load_query_encoder(self, *, threads: int | None = None) -> OnnxEncoder:
-        """The fast query encoder (ONNX Runtime, same vectors as `load_encoder`): use it at serve time."""
-        return OnnxEncoder(self.encoder_dir, threads=threads)
+    def load_query_encoder(
+        self, *, precision: OnnxPrecision = "int8", threads: int | None = None
+    ) -> OnnxEncoder:
+        """The fast query encoder (ONNX Runtime; int8 by default, cosine ≥ 0.98 to the vectors of
+        `load_encoder`, search quality unchanged): use it at serve time."""
+        return OnnxEncoder(self.encoder_dir, precision=precision, threads=threads)
 
     def load_dense_index(self) -> DenseIndex:
         return DenseIndex.load(self.step_dir("dense"))
@@ -151,7 +157,7 @@ def build_artefacts(
 ) -> Artefacts:
     """Build the named steps (default: all registered) for this catalog version.
 
-    Converts the embedding model (and exports it to ONNX) first if `artefacts_dir/encoder/` is
+    Converts the embedding model (and exports it to ONNX, fp32 and int8) first if `artefacts_dir/encoder/` is
     missing or stale. Steps already in the manifest are kept unless `force`; `force` also
     reconverts the encoder.
     """
@@ -162,6 +168,7 @@ def build_artefacts(
         encoder_dir = artefacts_dir / ENCODER_DIR
         conversion = convert(encoder_dir, force=force)
         export = export_onnx(encoder_dir, force=force)
+        quantized = quantize_onnx(encoder_dir, force=force)
         root = version_dir(catalog, artefacts_dir)
         root.mkdir(parents=True, exist_ok=True)
         manifest = read_manifest(root) or ArtefactManifest(
@@ -169,6 +176,7 @@ def build_artefacts(
         )
         manifest.encoder_seconds = conversion.seconds
         manifest.onnx_export_seconds = export.seconds
+        manifest.onnx_quantize_seconds = quantized.seconds
         todo = [name for name in names if force or not _step_intact(root, manifest, name)]
         encoder: TextEncoder | None = None
         for name in tqdm(todo, desc=f"artefacts {catalog.version}", unit="step", disable=not todo):

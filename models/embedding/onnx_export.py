@@ -2,9 +2,9 @@
 
 Why: on the shared 2-core machine PyTorch eager encodes one short query in ~25-40 ms, and far
 worse when its two OpenMP threads compete with other processes; ONNX Runtime runs the same fp32
-graph in ~7-10 ms with agreement of cosine 1.0000 (`benchmarks/encode_latency.py`). Dynamic int8
-quantisation was faster too but lost quality (per-tensor activation scales), so the graph stays
-fp32. Mean pooling and L2 normalisation are inside the graph, so the runtime side only tokenises.
+graph in ~7-10 ms with agreement of cosine 1.0000 (`benchmarks/encode_latency.py`). This graph
+stays fp32 (exact); `onnx_quantize` derives the int8 graph served for queries from it. Mean
+pooling and L2 normalisation are inside the graph, so the runtime side only tokenises.
 The weights are stored as external data, which ONNX Runtime memory-maps.
 
 Written to `<encoder folder>/onnx/`, with a manifest tying it to the conversion it came from, so

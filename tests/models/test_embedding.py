@@ -27,7 +27,15 @@ from models.embedding.convert import (
     read_layout,
 )
 from models.embedding.encoder import Encoder
+from models.embedding.onnx_encoder import QUERY_MAX_TOKENS
 from models.embedding.onnx_export import ONNX_DIR, WEIGHTS_FILE, export_onnx, read_export_manifest
+from models.embedding.onnx_quantize import (
+    INT8_DIR,
+    INT8_WEIGHTS_FILE,
+    MIN_AGREEMENT,
+    quantize_onnx,
+    read_quantize_manifest,
+)
 from models.embedding.passage_store import StoredPassageEncoder
 from models.search.dense import DenseIndex, DenseIndexError, procedure_passage
 
@@ -239,7 +247,7 @@ def test_query_cache_returns_the_stored_vector(encoder: Encoder) -> None:
 
 @pytest.mark.slow
 def test_onnx_query_encoder_gives_the_same_vectors(artefacts: Artefacts, encoder: Encoder) -> None:
-    onnx_encoder = artefacts.load_query_encoder()
+    onnx_encoder = artefacts.load_query_encoder(precision="fp32")
     assert onnx_encoder.dim == encoder.dim
     for ours, theirs in (
         (onnx_encoder.encode_queries(SENTENCES), encoder.encode_queries(SENTENCES)),
@@ -259,6 +267,61 @@ def test_onnx_export_is_skipped_when_current(artefacts: Artefacts) -> None:
     assert export_onnx(artefacts.encoder_dir, show_progress=False) == before
     # Weights outside the graph file are what lets ONNX Runtime map them instead of copying.
     assert (artefacts.encoder_dir / ONNX_DIR / WEIGHTS_FILE).stat().st_size > 400_000_000
+
+
+@pytest.mark.slow
+def test_int8_query_encoder_stays_close_to_fp32_and_keeps_the_ranking(
+    artefacts: Artefacts, encoder: Encoder, catalog: Catalog
+) -> None:
+    int8 = artefacts.load_query_encoder()  # what the service runs
+    assert int8.precision == "onnx-int8"
+    queries = SENTENCES + [query for query, _ in QUERY_AND_TITLE]
+    cosine = np.sum(int8.encode_queries(queries) * encoder.encode_queries(queries), axis=1)
+    assert cosine.min() >= MIN_AGREEMENT and cosine.mean() > 0.99
+    unrelated = next(p for p in catalog if UNRELATED_TITLE_WORDS in p.title.lower())
+    for query, title in QUERY_AND_TITLE:
+        own_vec, unrelated_vec = encoder.encode_passages(
+            [procedure_passage(_titled(catalog, title)), procedure_passage(unrelated)]
+        )
+        query_vec = int8.encode_queries([query])[0]
+        assert query_vec @ own_vec > query_vec @ unrelated_vec + 0.02, query
+    # Nearly the same dense neighbours as fp32 on the catalog.
+    index = artefacts.load_dense_index()
+    ours = index.search_many(int8.encode_queries(queries), 10)
+    theirs = index.search_many(encoder.encode_queries(queries), 10)
+    overlap = [len({c for c, _ in a} & {c for c, _ in b}) / 10 for a, b in zip(ours, theirs, strict=True)]
+    assert np.mean(overlap) >= 0.8
+
+
+@pytest.mark.slow
+def test_long_queries_are_cut_like_the_tokenizer_would(artefacts: Artefacts) -> None:
+    from tokenizers import Tokenizer
+
+    onnx_encoder = artefacts.load_query_encoder(precision="fp32")
+    long_query = " ".join(SENTENCES * 12)
+    tokenizer = Tokenizer.from_file(str(artefacts.encoder_dir / "tokenizer.json"))
+    assert len(tokenizer.encode("query: " + long_query).ids) > QUERY_MAX_TOKENS
+    tokenizer.enable_truncation(max_length=QUERY_MAX_TOKENS)
+    cut = tokenizer.encode("query: " + long_query)
+    feeds = {"input_ids": np.array([cut.ids]), "attention_mask": np.array([cut.attention_mask])}
+    expected = onnx_encoder._session.run(None, feeds)[0][0]
+    # Alone and in a batch beside a short query (whose padding the cut must not disturb).
+    batch = onnx_encoder.encode_queries([SENTENCES[0], long_query])
+    np.testing.assert_allclose(onnx_encoder.encode_queries([long_query])[0], expected, atol=1e-5)
+    np.testing.assert_allclose(batch[1], expected, atol=1e-5)
+    np.testing.assert_allclose(batch[0], onnx_encoder.encode_queries([SENTENCES[0]])[0], atol=1e-5)
+    # Passages keep the full 512 tokens.
+    passage = onnx_encoder.encode_passages([long_query])[0]
+    assert float(passage @ onnx_encoder.encode_passages([" ".join(SENTENCES * 3)])[0]) < 0.9999
+
+
+@pytest.mark.slow
+def test_int8_graph_is_skipped_when_current(artefacts: Artefacts) -> None:
+    before = read_quantize_manifest(artefacts.encoder_dir)
+    assert before is not None and before.agreement >= MIN_AGREEMENT
+    assert quantize_onnx(artefacts.encoder_dir) == before
+    # int8 weights: a quarter of the fp32 file.
+    assert (artefacts.encoder_dir / INT8_DIR / INT8_WEIGHTS_FILE).stat().st_size < 150_000_000
 
 
 @pytest.mark.slow

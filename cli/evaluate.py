@@ -35,6 +35,8 @@ def search_command(
         queries = load_eval_queries(file)
     except EvalFileError as exc:
         fail(str(exc))
+    if not queries:
+        fail(f"no rows in {file}")
     procedures = open_catalog(catalog)
     try:
         systems = search_systems(procedures, artefacts or get_settings().artefacts_dir)
@@ -67,6 +69,8 @@ def suggest_command(
         cases = load_cases(file)
     except (OSError, ValidationError, ValueError) as exc:
         fail(f"{file}: cannot read cases ({exc})")
+    if not cases:
+        fail(f"no rows in {file}")
     procedures = open_catalog(catalog)
     try:
         _, suggester, from_artefacts = events_and_suggester(

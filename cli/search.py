@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import sys
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated, Any, TextIO
 
 import typer
 
 from catalog.store import Catalog
+from cli.batch import exit_if_failed, run_jsonl
 from cli.options import CatalogOption, fail, open_catalog
 from models.artefacts import ArtefactsError
 from models.search.engine import InvalidQueryError, SearchEngine, clean_query
@@ -24,7 +24,6 @@ ArtefactsOption = Annotated[
         show_default=False,
     ),
 ]
-BATCH_LIMIT = 10
 
 
 def open_engine(catalog: Catalog, artefacts: Path | None) -> SearchEngine:
@@ -59,7 +58,7 @@ def search(
             fail(str(exc))
     engine = open_engine(open_catalog(catalog), artefacts)
     if jsonl:
-        run_batch(engine, sys.stdin, sys.stdout, limit=limit)
+        exit_if_failed(run_batch(engine, sys.stdin, sys.stdout, limit=limit))
         return
     assert query is not None
     try:
@@ -77,13 +76,7 @@ def search(
         typer.echo(f"{rank:>2}  {hit.code:<8}  {hit.score:>6.3f}  {title}")
 
 
-def _answer(engine: SearchEngine, line: str, limit: int) -> dict[str, object]:
-    try:
-        request = json.loads(line)
-    except json.JSONDecodeError as exc:
-        return {"id": None, "error": f"not JSON: {exc.msg}"}
-    if not isinstance(request, dict):
-        return {"id": None, "error": 'expected an object {"id", "query"}'}
+def _answer(engine: SearchEngine, request: dict[str, Any], limit: int) -> dict[str, Any]:
     request_id = request.get("id")
     query = request.get("query")
     if not isinstance(query, str):
@@ -98,10 +91,6 @@ def _answer(engine: SearchEngine, line: str, limit: int) -> dict[str, object]:
     }
 
 
-def run_batch(engine: SearchEngine, lines: TextIO, out: TextIO, *, limit: int = BATCH_LIMIT) -> None:
-    """Answer every non-blank input line with one output line; a bad line gets an `error` object."""
-    for line in lines:
-        if not line.strip():
-            continue
-        out.write(json.dumps(_answer(engine, line, limit), ensure_ascii=False) + "\n")
-        out.flush()
+def run_batch(engine: SearchEngine, lines: TextIO, out: TextIO, *, limit: int = 10) -> int:
+    """Answer every non-blank input line with one output line; returns how many lines failed."""
+    return run_jsonl(lines, out, lambda request: _answer(engine, request, limit), shape='{"id", "query"}')

@@ -8,7 +8,6 @@ matches. `eval_startup` is registered as `tthc eval startup FILE`.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Annotated, Any, TextIO
 
 import typer
 
+from cli.batch import exit_if_failed, run_jsonl
 from cli.options import CatalogOption, fail, open_catalog
 from models.business.evaluation import (
     StartupEvalError,
@@ -61,28 +61,19 @@ def policies_to_json(matches: list[PolicyMatch]) -> dict[str, Any]:
     return {"policies": [match.model_dump(mode="json") for match in matches]}
 
 
-def _answer(line: str, respond: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
-    try:
-        request = json.loads(line)
-    except json.JSONDecodeError as exc:
-        return {"id": None, "error": f"not JSON: {exc.msg}"}
-    if not isinstance(request, dict):
-        return {"id": None, "error": 'expected an object {"id", "profile"}'}
-    request_id = request.get("id")
-    try:
-        profile = parse_profile(request.get("profile"))
-    except ProfileError as exc:
-        return {"id": request_id, "error": f"invalid profile: {exc}"}
-    return {"id": request_id, **respond(profile)}
+def run_batch(lines: TextIO, out: TextIO, respond: Callable[[Any], dict[str, Any]]) -> int:
+    """One output line per non-blank input line; a bad line gets an `error` object and the run goes on.
+    Returns how many lines failed."""
 
+    def answer(request: dict[str, Any]) -> dict[str, Any]:
+        request_id = request.get("id")
+        try:
+            profile = parse_profile(request.get("profile"))
+        except ProfileError as exc:
+            return {"id": request_id, "error": f"invalid profile: {exc}"}
+        return {"id": request_id, **respond(profile)}
 
-def run_batch(lines: TextIO, out: TextIO, respond: Callable[[Any], dict[str, Any]]) -> None:
-    """One output line per non-blank input line; a bad line gets an `error` object and the run goes on."""
-    for line in lines:
-        if not line.strip():
-            continue
-        out.write(json.dumps(_answer(line, respond), ensure_ascii=False) + "\n")
-        out.flush()
+    return run_jsonl(lines, out, answer, shape='{"id", "profile"}')
 
 
 def _prompt_profile() -> dict[str, Any]:
@@ -123,7 +114,7 @@ def startup(jsonl: JsonlOption = False, catalog: CatalogOption = None) -> None:
     """A dated 12-month start-up plan: `tthc startup` (asks in the terminal) or `tthc startup --jsonl`."""
     planner = StartupPlanner(open_catalog(catalog))
     if jsonl:
-        run_batch(sys.stdin, sys.stdout, lambda profile: plan_to_json(planner.plan(profile)))
+        exit_if_failed(run_batch(sys.stdin, sys.stdout, lambda profile: plan_to_json(planner.plan(profile))))
         return
     try:
         profile = parse_profile(_prompt_profile())
@@ -146,7 +137,7 @@ def policies(
         return policies_to_json(matcher.match(profile, include_failed=include_failed))
 
     if jsonl:
-        run_batch(sys.stdin, sys.stdout, respond)
+        exit_if_failed(run_batch(sys.stdin, sys.stdout, respond))
         return
     try:
         profile = parse_profile(_prompt_profile())
@@ -171,6 +162,8 @@ def eval_startup(
         cases = load_startup_cases(file)
     except StartupEvalError as exc:
         fail(str(exc))
+    if not cases:
+        fail(f"no rows in {file}")
     planner = StartupPlanner(open_catalog(catalog))
     results = []
     for case in cases:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import sys
-from typing import Annotated, TextIO
+from typing import Annotated, Any, TextIO
 
 import typer
 from pydantic import ValidationError
 
 from catalog.store import UnknownProcedureError
+from cli.batch import exit_if_failed, run_jsonl
 from cli.options import CatalogOption, configured_dossier_logs, fail, open_catalog
 from models.events import TaxonomyError
 from models.recommend import CaseProfile, RelatedSuggester, events_and_suggester
@@ -18,13 +18,7 @@ from service.settings import get_settings
 LIMIT = 10
 
 
-def _answer(suggester: RelatedSuggester, line: str, limit: int) -> dict[str, object]:
-    try:
-        request = json.loads(line)
-    except json.JSONDecodeError as exc:
-        return {"id": None, "error": f"not JSON: {exc.msg}"}
-    if not isinstance(request, dict):
-        return {"id": None, "error": 'each line must be an object {"id","codes","profile"}'}
+def _answer(suggester: RelatedSuggester, request: dict[str, Any], limit: int) -> dict[str, Any]:
     case_id = request.get("id")
     codes = request.get("codes")
     if not isinstance(codes, list) or not codes or not all(isinstance(c, str) for c in codes):
@@ -44,12 +38,11 @@ def _answer(suggester: RelatedSuggester, line: str, limit: int) -> dict[str, obj
     return {"id": case_id, "results": results}
 
 
-def run_batch(suggester: RelatedSuggester, lines: TextIO, out: TextIO, *, limit: int = LIMIT) -> None:
-    """Answer every non-blank input line with one output line; bad lines get an error object."""
-    for line in lines:
-        if line.strip():
-            out.write(json.dumps(_answer(suggester, line, limit), ensure_ascii=False) + "\n")
-            out.flush()
+def run_batch(suggester: RelatedSuggester, lines: TextIO, out: TextIO, *, limit: int = LIMIT) -> int:
+    """Answer every non-blank input line with one output line; returns how many lines failed."""
+    return run_jsonl(
+        lines, out, lambda request: _answer(suggester, request, limit), shape='{"id","codes","profile"}'
+    )
 
 
 def suggest(
@@ -72,7 +65,7 @@ def suggest(
     except TaxonomyError as exc:
         fail(str(exc))
     if jsonl:
-        run_batch(suggester, sys.stdin, sys.stdout, limit=limit)
+        exit_if_failed(run_batch(suggester, sys.stdin, sys.stdout, limit=limit))
         return
     try:
         suggestions = suggester.suggest(

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from catalog.importers.report import load_report, save_report
+from catalog.importers.report import ImportReport, ReportError, load_report, save_report
 from catalog.importers.sources import UnknownSourceError, import_sources
 from catalog.official import OfficialListError, read_official_online
 from catalog.stats import catalog_stats, format_stats
@@ -19,6 +19,15 @@ from cli.options import CatalogOption, fail, open_catalog
 from service.settings import get_settings
 
 app = typer.Typer(help="Import, inspect and export the procedure catalog.", no_args_is_help=True)
+# How many failed records or unknown codes a message lists before "…".
+SHOWN = 10
+
+
+def _failures(report: ImportReport) -> str:
+    lines = [f"  {f.source}: {f.reason}" for f in report.failed[:SHOWN]]
+    if len(report.failed) > SHOWN:
+        lines.append(f"  … and {len(report.failed) - SHOWN} more")
+    return "\n".join(lines) if lines else "  (no source held a record)"
 
 
 @app.command("import")
@@ -52,12 +61,16 @@ def import_(
         result = import_sources(sources, imported_on=day, official_online=official, progress=not quiet)
     except (UnknownSourceError, OfficialListError) as exc:
         fail(str(exc))
-    if not result.procedures:
-        fail("no procedure imported; nothing written")
-    labels = [f"{s.kind}:{s.path}" for s in result.report.sources]
-    manifest = save_catalog(result.procedures, out, sources=labels)
-    report_file = save_report(result.report, out)
     report = result.report
+    if not result.procedures:
+        fail("no procedure imported; nothing written\n" + _failures(report))
+    unknown = [m.code for m in report.mismatches if m.kind == "official_not_in_catalog"]
+    if unknown:
+        shown = ", ".join(unknown[:SHOWN]) + (" …" if len(unknown) > SHOWN else "")
+        typer.secho(f"warning: {len(unknown)} official codes are not in the catalog: {shown}", err=True)
+    labels = [f"{s.kind}:{s.path}" for s in report.sources]
+    manifest = save_catalog(result.procedures, out, sources=labels)
+    report_file = save_report(report, out)
     typer.echo(
         f"wrote {manifest.procedures} procedures to {out} ({len(report.failed)} failed, "
         f"{len(report.issues)} field issues; report {report_file})",
@@ -73,7 +86,11 @@ def stats(
     """Counts of the catalog and the parse figures of the import that produced it."""
     path = catalog or get_settings().catalog_path
     loaded = open_catalog(path)
-    figures = catalog_stats(loaded, load_report(Path(path)))
+    try:
+        report = load_report(Path(path))
+    except ReportError as exc:
+        fail(str(exc))
+    figures = catalog_stats(loaded, report)
     if as_json:
         typer.echo(json.dumps(figures.model_dump(mode="json"), ensure_ascii=False, indent=2))
     else:
@@ -85,18 +102,20 @@ def show(code: str, catalog: CatalogOption = None) -> None:
     """Print one procedure as JSON."""
     found = open_catalog(catalog).get(code=code)
     if found is None:
-        fail(f"no procedure with code {code!r} in the catalog", code=1)
+        fail(f"no procedure with code {code!r} in the catalog")
     typer.echo(found.model_dump_json(indent=2, exclude_defaults=True))
 
 
 @app.command()
 def export(
     catalog: CatalogOption = None,
-    jsonl: Annotated[bool, typer.Option("--jsonl", help="One procedure per line (the only format).")] = True,
+    jsonl: Annotated[
+        bool, typer.Option("--jsonl", help="One procedure per line (required: the only format).")
+    ] = False,
 ) -> None:
     """Write every procedure to stdout, one JSON object per line, as the model serialises it."""
     if not jsonl:
-        fail("only --jsonl output is supported")
+        fail("give --jsonl (one procedure per line, the only export format)")
     out = sys.stdout
     for procedure in open_catalog(catalog):
         out.write(procedure.model_dump_json() + "\n")

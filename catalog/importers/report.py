@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 REPORT_SUFFIX = ".import-report.json"
+
+
+class ReportError(ValueError):
+    """An import report that cannot be read."""
 
 
 class FieldFigure(BaseModel):
@@ -91,4 +95,10 @@ def load_report(catalog_path: Path) -> ImportReport | None:
     path = report_path(catalog_path)
     if not path.exists():
         return None
-    return ImportReport.model_validate_json(path.read_text(encoding="utf-8"))
+    try:
+        return ImportReport.model_validate_json(path.read_bytes())
+    except (OSError, ValidationError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else f"{exc.error_count()} errors"
+        raise ReportError(
+            f"{path}: unreadable import report ({reason}); re-run the import or delete it"
+        ) from exc

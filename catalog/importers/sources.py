@@ -137,6 +137,10 @@ def import_sources(
     procedures = sorted(by_code.values(), key=lambda p: p.code)
     if official_online is not None:
         procedures = apply_official_online(procedures, official_online)
+        report.mismatches.extend(
+            Mismatch(code=code, kind="official_not_in_catalog")
+            for code in sorted(official_online - by_code.keys())
+        )
     merged["procedures"] = len(procedures)
     report.merged = merged
     report.procedures = len(procedures)

@@ -11,7 +11,9 @@ def serve(
     host: Annotated[
         str | None, typer.Option(help="Interface to bind (default $TTHC_HOST or 127.0.0.1).")
     ] = None,
-    port: Annotated[int | None, typer.Option(help="Port (default $TTHC_PORT or 8000).")] = None,
+    port: Annotated[
+        int | None, typer.Option(min=1, max=65535, help="Port (default $TTHC_PORT or 8000).")
+    ] = None,
     workers: Annotated[
         int, typer.Option(min=1, help="Worker processes; they share state only through Redis.")
     ] = 1,
@@ -19,12 +21,14 @@ def serve(
     """Start the HTTP service on the configured catalog."""
     import uvicorn
 
-    from cli.options import configured_dossier_logs
+    from cli.options import configured_dossier_logs, open_catalog
     from service.logs import uvicorn_log_config
     from service.settings import get_settings
 
     settings = get_settings()
-    configured_dossier_logs()  # fail here with the line to fix, not in every worker with a traceback
+    # Fail here with the file or line to fix, not in every worker with a traceback.
+    open_catalog(None)
+    configured_dossier_logs()
     if workers > 1 and not settings.redis_url:
         typer.secho(
             "warning: several workers without TTHC_REDIS_URL keep separate counters, events and caches;"

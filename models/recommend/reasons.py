@@ -2,77 +2,10 @@
 
 Each signal explains itself in its own words: the step of a life event and the situation it
 applies in, the stage of a registration's life, what people filing the same case did next, or
-the law two procedures share. The legal basis is the document that links the two procedures when
-there is one (the event's law, or a document both cite), else the suggested procedure's main law.
+the law two procedures share. Which document is cited is chosen in `legal.py`.
 """
 
 from __future__ import annotations
-
-import re
-from collections.abc import Iterable
-
-from catalog.schema import LegalBasis, Procedure
-
-_KIND_BY_SUFFIX = [
-    (re.compile(r"/QH\d*$"), "Luật"),
-    (re.compile(r"/TTLT"), "Thông tư liên tịch"),
-    (re.compile(r"/NĐ-CP$"), "Nghị định"),
-    (re.compile(r"/TT-"), "Thông tư"),
-    (re.compile(r"/QĐ-"), "Quyết định"),
-    (re.compile(r"/NQ-"), "Nghị quyết"),
-]
-_LAW_NAME = re.compile(r"^Luật [^\d/]{2,50}$")
-_RANK = {"Luật": 0, "Nghị định": 1, "Thông tư liên tịch": 2, "Thông tư": 3, "Nghị quyết": 4, "Quyết định": 5}
-# Fee circulars and cross-cutting simplification decrees are cited by hundreds of procedures and
-# say nothing about why two of them belong together.
-_GENERIC_TITLE = re.compile(
-    r"phí|lệ phí|cắt giảm|đơn giản hóa|phân định thẩm quyền|phân cấp|phân quyền", re.IGNORECASE
-)
-
-
-def cite(basis: LegalBasis) -> str | None:
-    """'Nghị định 123/2015/NĐ-CP' from a legal-basis entry, or None for an unrecognised number."""
-    number = basis.number.strip()
-    for pattern, kind in _KIND_BY_SUFFIX:
-        if pattern.search(number):
-            title = (basis.title or "").strip()
-            # A law's own short name reads better than its number alone ("Luật Cư trú 68/2020/QH14").
-            if kind == "Luật" and _LAW_NAME.match(title):
-                return f"{title} {number}"
-            return f"{kind} {number}"
-    return None
-
-
-def specific_bases(procedure: Procedure) -> list[tuple[int, str, str]]:
-    """(rank, number, citation) of the documents specific to a procedure, highest rank first."""
-    found = []
-    for basis in procedure.legal_basis:
-        citation = cite(basis)
-        if citation and not _GENERIC_TITLE.search(basis.title or ""):
-            found.append((_RANK.get(_kind(basis), 9), basis.number, citation))
-    return sorted(found)
-
-
-class LegalBases:
-    """Specific legal bases of every procedure of a catalog, parsed once."""
-
-    def __init__(self, procedures: Iterable[Procedure]) -> None:
-        self._by_code = {p.code: specific_bases(p) for p in procedures}
-
-    def main(self, code: str) -> str | None:
-        """The highest-ranking specific document a procedure rests on."""
-        bases = self._by_code.get(code)
-        return bases[0][2] if bases else None
-
-    def shared(self, a: str, b: str) -> str | None:
-        """The highest-ranking specific document both procedures cite."""
-        numbers = {number for _, number, _ in self._by_code.get(a, ())}
-        return next((c for _, number, c in self._by_code.get(b, ()) if number in numbers), None)
-
-
-def _kind(basis: LegalBasis) -> str:
-    citation = cite(basis) or ""
-    return next((k for k in _RANK if citation.startswith(k + " ")), "")
 
 
 def _basis_clause(basis: str | None) -> str:

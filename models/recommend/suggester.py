@@ -31,9 +31,9 @@ from models.events.catalog import EventCatalog
 from models.events.features import ProcedureFeatures, build_features
 from models.events.schema import LifeEvent, MemberRole, MemberSource
 from models.recommend.cooccurrence import CooccurrenceModel
+from models.recommend.legal import LegalBases
 from models.recommend.lifecycle import lifecycle_links
 from models.recommend.reasons import (
-    LegalBases,
     content_reason,
     cooccurrence_reason,
     event_reason,
@@ -56,6 +56,11 @@ class SignalWeights:
     content: float = 0.35
     embedding: float = 0.35
     situational_role: float = 0.6
+    # Two procedures of one field and target group with no word in common already reach a cosine
+    # of 0.29 (`FeatureWeights`): a content neighbour must share words too. The nearest few are
+    # kept whatever their similarity, so a procedure without close neighbours still gets some.
+    min_content_similarity: float = 0.35
+    content_always_kept: int = 3
     situational_given: float = 0.6
     model_member: float = 0.4
     order_after: float = 1.0
@@ -89,6 +94,7 @@ class _BuildContext:
     bases: LegalBases
     words: dict[str, frozenset[str]]
     weights: SignalWeights
+    events_of: dict[str, frozenset[str]]
 
 
 class RelatedSuggester:
@@ -145,6 +151,7 @@ class RelatedSuggester:
             bases=LegalBases(procedures),
             words={p.code: frozenset(normalize_vietnamese(p.title).split()) for p in procedures},
             weights=weights or SignalWeights(),
+            events_of=_events_of(events, VariantIndex(procedures)),
         )
         features = features or build_features(procedures)
         edges: dict[str, list[Edge]] = defaultdict(list)
@@ -221,11 +228,8 @@ class RelatedSuggester:
                     candidate.situations.append(edge.situation)
                 if candidate.best is None or edge.weight > candidate.best.weight:
                     candidate.best = edge
-        foreign_ok = (
-            profile.is_foreigner
-            or mentions_foreign_element(profile.context)
-            or any(p.code in self._foreign for p in filed)
-        )
+        foreign_asked = profile.is_foreigner or mentions_foreign_element(profile.context)
+        foreign_ok = foreign_asked or any(p.code in self._foreign for p in filed)
         border_ok = any(p.code in self._border for p in filed)
         ranked: list[tuple[float, str, _Candidate]] = []
         for code, candidate in candidates.items():
@@ -234,7 +238,9 @@ class RelatedSuggester:
             procedure = self.catalog.get_or_raise(code=code)
             score = self._blend(candidate) * self._profile_factor(procedure, candidate, profile)
             ranked.append((score, code, candidate))
-        ranked.sort(key=lambda item: (-item[0], item[1]))
+        if foreign_asked:
+            ranked = self._foreign_variants_first(ranked)
+        ranked.sort(key=lambda item: (-item[0], item[1] not in self._foreign, item[1]))
         suggestions: list[Suggestion] = []
         seen_acts: set[str | None] = set()
         for score, code, candidate in ranked:
@@ -256,6 +262,21 @@ class RelatedSuggester:
             if len(suggestions) >= limit:
                 break
         return suggestions
+
+    def _foreign_variants_first(
+        self, ranked: list[tuple[float, str, _Candidate]]
+    ) -> list[tuple[float, str, _Candidate]]:
+        """When the case involves a foreign element, the foreign-element variant of an act stands
+        in for it at the act's best score: only one variant is shown, and the plain one (marriage
+        registration between Vietnamese) is the wrong one for this case."""
+        best: dict[str | None, float] = defaultdict(float)
+        for score, code, _ in ranked:
+            act = self._variants.key(code)
+            best[act] = max(best[act], score)
+        return [
+            (best[self._variants.key(code)] if code in self._foreign else score, code, candidate)
+            for score, code, candidate in ranked
+        ]
 
     def _blend(self, candidate: _Candidate) -> float:
         """The strongest reason counts fully, the others add a damped share: many weak, similar-
@@ -298,16 +319,31 @@ def _employer_edges(events: EventCatalog, context: _BuildContext) -> list[Edge]:
         for member in event.members:
             if member.role is not MemberRole.CORE or member.source is not MemberSource.CURATED:
                 continue
+            # The event's law binds the employer, but a member is cited by a document it rests on
+            # itself: a PIT return is not "căn cứ Luật Bảo hiểm xã hội".
+            basis = context.bases.own(member.code, event.legal_basis) or context.bases.main(member.code)
             reason = partial(
                 profile_event_reason,
                 event_name=event.name_vi,
                 step=event.steps[member.step].name_vi,
-                basis=event.legal_basis,
+                basis=basis,
             )
             found.append(
                 Edge(member.code, 0.8 * context.weights.event, Relation.COMPANION, "profile", reason)
             )
     return found
+
+
+def _events_of(events: EventCatalog, variants: VariantIndex) -> dict[str, frozenset[str]]:
+    """Code → the events a person placed it, or another variant of its act, in (model assignments
+    are only a guess from the same wording the content neighbours come from)."""
+    by_act: dict[str | None, set[str]] = defaultdict(set)
+    for event in events.list():
+        for member in event.members:
+            if member.source is MemberSource.CURATED:
+                by_act[variants.key(member.code)].add(event.id)
+    found = {code: by_act.get(variants.key(code)) for code in variants.codes()}
+    return {code: frozenset(ids) for code, ids in found.items() if ids}
 
 
 def _exclusive_options(events: EventCatalog) -> dict[str, set[str]]:
@@ -429,17 +465,27 @@ def _add_neighbour_edges(
     source: str,
 ) -> None:
     given = context.catalog.get_or_raise(code=code)
+    given_events = context.events_of.get(code, frozenset())
     for other, similarity in neighbours:
         procedure = context.catalog.get(code=other)
         if procedure is None or other == code:
             continue
+        # Two procedures curated into different life events and never into the same one belong
+        # to different situations however alike their wording (birth and death registration).
+        other_events = context.events_of.get(other, frozenset())
+        if given_events and other_events and not given_events & other_events:
+            continue
+        # A rare document both rest on is evidence they go together; one half of the catalog
+        # cites is none, so the weight grows with the shared document's rarity.
+        basis, rarity = context.bases.rarest_shared(code, other)
         reason = partial(
             content_reason,
             field=procedure.field,
-            basis=context.bases.shared(code, other),
+            basis=basis,
             same_field=procedure.field == given.field,
         )
-        edges[code].append(Edge(other, weight * float(similarity), Relation.COMPANION, source, reason))
+        strength = weight * float(similarity) * (0.5 + 0.5 * rarity)
+        edges[code].append(Edge(other, strength, Relation.COMPANION, source, reason))
 
 
 def _add_content_edges(
@@ -451,4 +497,10 @@ def _add_content_edges(
         columns, values = similarity.indices[start:end], similarity.data[start:end]
         order = np.argsort(-values)[: top + 1]
         neighbours = [(features.codes[columns[i]], float(values[i])) for i in order if columns[i] != row]
-        _add_neighbour_edges(edges, code, neighbours[:top], context, context.weights.content, "content")
+        w = context.weights
+        close = [
+            pair
+            for rank, pair in enumerate(neighbours[:top])
+            if rank < w.content_always_kept or pair[1] >= w.min_content_similarity
+        ]
+        _add_neighbour_edges(edges, code, close, context, w.content, "content")

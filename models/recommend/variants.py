@@ -79,6 +79,10 @@ class VariantIndex:
             groups[key].add(procedure.code)
         self._groups = dict(groups)
 
+    def codes(self) -> list[str]:
+        """Every code of the catalog the index was built on."""
+        return list(self._key)
+
     def key(self, code: str) -> str | None:
         return self._key.get(code)
 

@@ -159,7 +159,7 @@ def test_suggest_cli_batch_answers_every_line(tmp_path):
         ]
     )
     result = CliRunner().invoke(app, ["suggest", "--jsonl"], input=lines)
-    assert result.exit_code == 0
+    assert result.exit_code == 1 and "3 line(s) failed" in result.output  # every line answered first
     out = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     assert [o.get("id") for o in out] == ["a", "b", None, "c"]
     assert len(out[0]["results"]) == 10
@@ -304,3 +304,61 @@ def test_vat_methods_are_never_suggested_together(suggester):
     assert direct in suggester.excluded_for([deduction]) and deduction in suggester.excluded_for([direct])
     assert direct not in _codes(suggester.suggest(codes=[deduction], profile=CaseProfile(kind="business")))
     assert deduction not in _codes(suggester.suggest(codes=[direct], profile=CaseProfile(kind="business")))
+
+
+@pytest.fixture(scope="module")
+def bases(catalog):
+    from models.recommend.legal import LegalBases
+
+    return LegalBases(catalog)
+
+
+def test_reasons_cite_the_newest_law_of_a_name(suggester, bases):
+    """1.001598 still cites Luật BHXH 58/2014, replaced by 41/2024 which the catalog also holds."""
+    assert bases.main("1.001598") == "Luật Bảo hiểm xã hội 41/2024/QH15"
+    reasons = [s.reason for code in ["1.001193", "1.001598"] for s in suggester.suggest(codes=[code])]
+    assert not any("58/2014" in r for r in reasons)
+    assert any("Luật Bảo hiểm xã hội 41/2024/QH15" in r for r in reasons)
+
+
+def test_employer_reasons_cite_what_the_member_rests_on(suggester, bases, catalog):
+    profile = CaseProfile(applicant_type="business", has_employees=True)
+    shown = [s for s in suggester.suggest(codes=["2.001583"], profile=profile) if "profile" in s.sources]
+    assert any("thu nhập cá nhân" in s.title for s in shown)  # the wage PIT return is among them
+    for s in shown:
+        cited = s.reason.rsplit("(căn cứ ", 1)[1].rstrip(").") if "(căn cứ " in s.reason else None
+        assert cited is None or cited in bases.citations(s.code), (s.code, cited)
+        if "thuế" in s.title.lower():
+            assert "Bảo hiểm xã hội" not in s.reason, s.reason
+
+
+def _citing(catalog, number: str) -> int:
+    return sum(any(b.number.strip() == number for b in p.legal_basis) for p in catalog)
+
+
+def test_a_law_many_procedures_cite_is_no_reason_to_go_together(bases, catalog):
+    assert _citing(catalog, "60/2014/QH13") > 0.01 * len(catalog)  # Luật Hộ tịch
+    citation, rarity = bases.rarest_shared("1.001193", "1.000656")  # khai sinh, khai tử
+    assert citation is None and rarity > 0
+    citation, rare = bases.rarest_shared("1.001598", "1.001667")  # dưỡng sức, ốm đau: few cite theirs
+    assert citation is not None and rare > rarity
+
+
+@pytest.mark.slow
+def test_content_suggestions_need_words_and_a_rare_law(artefacts, catalog):
+    """With e5 neighbours (which put every civil-status registration together), a birth is not
+    followed by a death or a marriage registration, and no 'same law' reason names a law cited by
+    more than 1 % of the catalog."""
+    import re
+
+    from models.events.artefacts import load_event_artefacts
+
+    events, neighbours = load_event_artefacts(artefacts.step_dir("events"))
+    suggester = build_related_suggester(catalog, events=events, embedding_neighbours=neighbours)
+    birth = _codes(suggester.suggest(codes=["1.001193"]))
+    assert "1.000656" not in birth and "1.000894" not in birth
+    for code in ["1.001193", "1.000656", "1.004222", "1.001612", "1.007014", "1.001598"]:
+        for s in suggester.suggest(codes=[code]):
+            if "cùng dựa trên" in s.reason:
+                number = re.search(r"\d+[\w.]*/\d{4}/[\w-]+", s.reason).group(0)
+                assert _citing(catalog, number) <= 0.01 * len(catalog), (code, s.reason)

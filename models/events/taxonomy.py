@@ -70,4 +70,7 @@ def check_against_catalog(taxonomy: Taxonomy, catalog: Catalog) -> None:
         | {c for j in taxonomy.joint for c in [j.code, *j.includes] if c not in catalog}
     )
     if missing:
-        raise TaxonomyError(f"taxonomy names procedures missing from catalog {catalog.version}: {missing}")
+        shown = ", ".join(missing[:10]) + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
+        raise TaxonomyError(
+            f"taxonomy names {len(missing)} procedures missing from catalog {catalog.version}: {shown}"
+        )

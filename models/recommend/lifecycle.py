@@ -2,8 +2,8 @@
 
 A title is read as an action and an object ("Gia hạn" + "tạm trú", "Xóa đăng ký" + "biện pháp bảo
 đảm bằng quyền sử dụng đất"). Within one field, procedures about the same object at a later
-stage (register → change, extend, reissue → delete, end; report lost → reissue or restore) are
-follow-ups of one another. This is how Vietnamese administrative law names the stages of a
+stage (register → change, extend, reissue → suspend, delete, end; report lost → reissue or
+restore) are follow-ups of one another. This is how Vietnamese administrative law names the stages of a
 registration, so it holds for procedures no one has curated.
 """
 
@@ -35,6 +35,7 @@ _ACTIONS: list[tuple[str, Stage, str]] = [
     ("chấm dứt hiệu lực", Stage.END, "terminate"),
     ("chấm dứt", Stage.END, "terminate"),
     ("giải thể", Stage.END, "terminate"),
+    ("tạm ngừng", Stage.END, "suspend"),
     ("thu hồi", Stage.END, "revoke"),
     ("đăng ký thay đổi", Stage.CHANGE, "change"),
     ("thay đổi", Stage.CHANGE, "change"),
@@ -85,6 +86,26 @@ def _short_object(rest: str) -> str:
     return " ".join(head.split()[:8])
 
 
+def same_object(a: ParsedTitle, b: ParsedTitle, *, min_overlap: float = 0.8) -> bool:
+    """The two titles are about the same registered thing: the shorter object sits inside the
+    longer and is most of it ("giấy phép lái xe" is not "giấy phép sát hạch ... lái xe")."""
+    common = len(a.object_words & b.object_words)
+    shorter = min(len(a.object_words), len(b.object_words))
+    longer = max(len(a.object_words), len(b.object_words))
+    return common / shorter >= min_overlap and common / longer >= 0.5
+
+
+def ends_what_starts(given: ParsedTitle | None, candidate: ParsedTitle | None) -> bool:
+    """The candidate ends or suspends something and the given procedure starts something: right
+    after registering, closing down is the least likely next step."""
+    return (
+        given is not None
+        and candidate is not None
+        and given.stage is Stage.START
+        and candidate.stage is Stage.END
+    )
+
+
 @dataclass(frozen=True)
 class LifecycleLink:
     code: str
@@ -117,13 +138,11 @@ def lifecycle_links(
                     continue
                 if not _follows(given.stage, candidate.stage):
                     continue
+                if not same_object(given, candidate, min_overlap=min_overlap):
+                    continue
                 common = len(given.object_words & candidate.object_words)
                 shorter = min(len(given.object_words), len(candidate.object_words))
                 longer = max(len(given.object_words), len(candidate.object_words))
-                # the shorter object must sit inside the longer, and be most of it: "giấy phép lái
-                # xe" is not "giấy phép sát hạch cho trung tâm sát hạch lái xe"
-                if common / shorter < min_overlap or common / longer < 0.5:
-                    continue
                 strength = round((common / shorter) * (0.5 + 0.5 * common / longer), 3)
                 links[code].append(LifecycleLink(other, candidate.action, candidate.object_text, strength))
     return dict(links)

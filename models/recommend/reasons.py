@@ -43,6 +43,7 @@ _LIFECYCLE_PHRASES = {
     "extend": "Khi thời hạn {object} sắp hết mà vẫn cần, phải làm thủ tục gia hạn trước khi hết hạn",
     "delete": "Khi không còn cần {object} nữa (chuyển đi, trả xong nợ, chấm dứt), phải xóa đăng ký",
     "terminate": "Khi thôi hoạt động, cần làm thủ tục chấm dứt {object} để khép lại hồ sơ",
+    "suspend": "Khi cần tạm nghỉ một thời gian, phải thông báo tạm ngừng trước khi nghỉ",
     "revoke": "Khi {object} không còn dùng nữa, cần nộp lại để thu hồi",
     "change": "Nếu nội dung đã đăng ký về {object} thay đổi, cần đăng ký thay đổi để thông tin luôn đúng",
     "reissue": "Nếu giấy tờ về {object} bị mất, hỏng hoặc sai thông tin, có thể xin cấp lại",

@@ -29,10 +29,17 @@ from catalog.schema import Procedure, TargetGroup
 from catalog.store import Catalog
 from models.events.catalog import EventCatalog
 from models.events.features import ProcedureFeatures, build_features
-from models.events.schema import LifeEvent, MemberRole, MemberSource
+from models.events.schema import EventMember, LifeEvent, MemberRole, MemberSource
 from models.recommend.cooccurrence import CooccurrenceModel
 from models.recommend.legal import LegalBases
-from models.recommend.lifecycle import lifecycle_links
+from models.recommend.lifecycle import (
+    ParsedTitle,
+    Stage,
+    ends_what_starts,
+    lifecycle_links,
+    parse_title,
+    same_object,
+)
 from models.recommend.reasons import (
     content_reason,
     cooccurrence_reason,
@@ -56,6 +63,11 @@ class SignalWeights:
     content: float = 0.35
     embedding: float = 0.35
     situational_role: float = 0.6
+    # After a start (register, found), ending or suspending it comes last: people run the thing
+    # first. A later stage of the option not chosen at a choose-one step (extend a tạm trú after
+    # registering thường trú) is the other path's.
+    end_after_start: float = 0.4
+    other_path: float = 0.3
     # Two procedures of one field and target group with no word in common already reach a cosine
     # of 0.29 (`FeatureWeights`): a content neighbour must share words too. The nearest few are
     # kept whatever their similarity, so a procedure without close neighbours still gets some.
@@ -95,6 +107,7 @@ class _BuildContext:
     words: dict[str, frozenset[str]]
     weights: SignalWeights
     events_of: dict[str, frozenset[str]]
+    stages: dict[str, ParsedTitle | None]
 
 
 class RelatedSuggester:
@@ -152,6 +165,7 @@ class RelatedSuggester:
             words={p.code: frozenset(normalize_vietnamese(p.title).split()) for p in procedures},
             weights=weights or SignalWeights(),
             events_of=_events_of(events, VariantIndex(procedures)),
+            stages={p.code: parse_title(p.title) for p in procedures},
         )
         features = features or build_features(procedures)
         edges: dict[str, list[Edge]] = defaultdict(list)
@@ -378,6 +392,7 @@ def _add_event_edges(edges: dict[str, list[Edge]], event: LifeEvent, context: _B
         if given.role is MemberRole.SITUATIONAL:
             given_factor *= w.situational_given
         given_words = context.words[given.code]
+        not_chosen = _options_not_chosen(event, given, context)
         for other in members:
             if other.code == given.code:
                 continue
@@ -411,6 +426,7 @@ def _add_event_edges(edges: dict[str, list[Edge]], event: LifeEvent, context: _B
                 basis=basis,
             )
             weight = w.event * given_factor * role * source * order
+            weight *= _stage_factor(given.code, other.code, not_chosen, context)
             kind = "event" if curated else "event_model"
             edges[given.code].append(Edge(other.code, weight, relation, kind, reason, other.situation))
 
@@ -427,7 +443,39 @@ def _add_lifecycle_edges(
                 basis=context.bases.shared(code, link.code),
             )
             weight = context.weights.lifecycle * link.strength
+            weight *= _stage_factor(code, link.code, [], context)
             edges[code].append(Edge(link.code, weight, Relation.FOLLOW_UP, "lifecycle", reason))
+
+
+def _options_not_chosen(event: LifeEvent, given: EventMember, context: _BuildContext) -> list[ParsedTitle]:
+    """What the other options of the given member's choose-one step start (tạm trú beside thường
+    trú), read as lifecycle titles."""
+    if not event.steps[given.step].choose_one or given.source is not MemberSource.CURATED:
+        return []
+    found = []
+    for member in event.members:
+        if member.step == given.step and member.code != given.code and member.source is MemberSource.CURATED:
+            parsed = context.stages.get(member.code)
+            if parsed is not None and parsed.stage is Stage.START:
+                found.append(parsed)
+    return found
+
+
+def _stage_factor(
+    given: str, candidate: str, not_chosen: Sequence[ParsedTitle], context: _BuildContext
+) -> float:
+    """Down-weights what comes last after a start, and the later stages of an option not chosen."""
+    w = context.weights
+    mine, theirs = context.stages.get(given), context.stages.get(candidate)
+    factor = w.end_after_start if ends_what_starts(mine, theirs) else 1.0
+    if (
+        theirs is not None
+        and theirs.stage in (Stage.CHANGE, Stage.END)
+        and any(same_object(option, theirs) for option in not_chosen)
+        and not (mine is not None and same_object(mine, theirs))
+    ):
+        factor *= w.other_path
+    return factor
 
 
 def _add_cooccurrence_edges(

@@ -362,3 +362,27 @@ def test_content_suggestions_need_words_and_a_rare_law(artefacts, catalog):
             if "cùng dựa trên" in s.reason:
                 number = re.search(r"\d+[\w.]*/\d{4}/[\w-]+", s.reason).group(0)
                 assert _citing(catalog, number) <= 0.01 * len(catalog), (code, s.reason)
+
+
+def test_after_a_start_what_people_do_next_comes_before_ending_it(suggester, catalog):
+    """Registering a household business, a company or a residence is followed first by running it;
+    closing, suspending or deleting it comes later, and never first."""
+    from models.recommend.lifecycle import Stage
+
+    assert parse_title("Tạm ngừng kinh doanh, tiếp tục kinh doanh của hộ kinh doanh").stage is Stage.END
+    for code in ["1.001612", "1.004222", "1.004194", "2.001583", "1.011441"]:
+        assert parse_title(catalog.get_or_raise(code=code).title).stage is Stage.START
+        stages = [parse_title(s.title) for s in suggester.suggest(codes=[code])]
+        ends = [i for i, parsed in enumerate(stages) if parsed is not None and parsed.stage is Stage.END]
+        assert stages and 0 not in ends, code
+    household = _codes(suggester.suggest(codes=["1.001612"]))  # đăng ký thành lập hộ kinh doanh
+    assert household.index("1.001266") > household.index("1.011022")  # chấm dứt after khai thuế
+
+
+def test_the_path_not_chosen_is_not_followed(suggester):
+    """Thường trú and tạm trú are the two ways to register a new home: after thường trú, extending
+    or deleting a tạm trú belongs to the other path."""
+    permanent = _codes(suggester.suggest(codes=["1.004222"]))
+    assert "1.002755" not in permanent[:5] and "1.010028" not in permanent[:5]  # gia hạn, xóa tạm trú
+    temporary = _codes(suggester.suggest(codes=["1.004194"]))
+    assert "1.002755" in temporary[:3]  # on the tạm trú path, extending it is next

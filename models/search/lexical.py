@@ -113,8 +113,13 @@ class StaleIndexError(Exception):
 
 
 def index_fingerprint(lexicon_file: Path = LEXICON_FILE) -> dict[str, object]:
-    """What a saved index must match to be reused: the index format and the lexicon's checksum."""
-    return {"format": INDEX_FORMAT, "lexicon_sha256": hashlib.sha256(lexicon_file.read_bytes()).hexdigest()}
+    """What a saved index must match to be reused: the index format, the default BM25 parameters
+    (the build step indexes with them) and the lexicon's checksum."""
+    return {
+        "format": INDEX_FORMAT,
+        "bm25": BM25Params().model_dump(),
+        "lexicon_sha256": hashlib.sha256(lexicon_file.read_bytes()).hexdigest(),
+    }
 
 
 class LexicalQuery(BaseModel):

@@ -22,8 +22,9 @@ from catalog.importers.records import (
     code_from_name,
     record_error,
 )
-from catalog.importers.report import FailedRecord, ImportReport, SourceReport
+from catalog.importers.report import FailedRecord, ImportReport, RecordIssue, SourceReport
 from catalog.parsing.channels import CHANNEL_NAMES
+from catalog.parsing.documents import document_name
 from catalog.parsing.fees import parse_fee
 from catalog.parsing.legal_basis import find_document_numbers
 from catalog.parsing.subjects import parse_levels, split_subjects, target_groups
@@ -152,7 +153,7 @@ def _channels(rows: list[ChannelRow]) -> list[Channel]:
 def _documents(rows: list[DocumentRow]) -> list[RequiredDocument]:
     documents = []
     for row in rows:
-        name = clean_text(row.ten_giay_to)
+        name = document_name(row.ten_giay_to)
         if not name:
             continue
         counts = {m["kind"].lower(): int(m["count"]) for m in _COPIES.finditer(row.ghi_chu)}
@@ -164,13 +165,24 @@ def _documents(rows: list[DocumentRow]) -> list[RequiredDocument]:
     return documents
 
 
-def _legal_basis(rows: list[LegalRow]) -> list[LegalBasis]:
+def _first_number(text: str) -> str | None:
+    spans = find_document_numbers(text)
+    return text[spans[0][0] : spans[0][1]] if spans else None
+
+
+def _legal_basis(rows: list[LegalRow], code: str, issues: list[RecordIssue]) -> list[LegalBasis]:
+    """The documents cited, numbered from the title or else from the number cell, whose raw text
+    may carry words ("Thông tư số 104/2024/TT-BQP"); a row with a number in neither is an issue."""
     found: list[LegalBasis] = []
     for row in rows:
         title = clean_text(row.trich_yeu)
-        spans = find_document_numbers(title)
-        number = title[spans[0][0] : spans[0][1]] if spans else clean_text(row.so_ky_hieu)
-        if number and all(item.number != number for item in found):
+        number = _first_number(title) or _first_number(clean_text(row.so_ky_hieu))
+        if number is None:
+            cell = clean_text(row.so_ky_hieu) or title
+            issues.append(
+                RecordIssue(code=code, field="legal_basis", message=f"no document number: {cell[:80]}")
+            )
+        elif all(item.number != number for item in found):
             found.append(LegalBasis(number=number, title=title or None))
     return found
 
@@ -186,8 +198,11 @@ def _fee_stated(cell: str) -> bool:
     return bool(clean_text(cell)) and clean_text(cell) != NOT_STATED
 
 
-def procedure_from_export(record: object, *, imported_on: date, report: SourceReport) -> Procedure:
-    """Build a procedure from one structured export record; raises `RecordError` when it cannot."""
+def procedure_from_export(
+    record: object, *, imported_on: date, report: SourceReport, issues: list[RecordIssue]
+) -> Procedure:
+    """Build a procedure from one structured export record; counts parse figures into `report` and
+    fields it could not read into `issues`; raises `RecordError` when it cannot."""
     if not isinstance(record, dict) or not isinstance(record.get("metadata"), dict):
         raise RecordError("unknown field layout: no 'metadata' object")
     try:
@@ -200,7 +215,7 @@ def procedure_from_export(record: object, *, imported_on: date, report: SourceRe
         raise RecordError("record has no procedure code (mã_thủ_tục)")
     channels = _channels(tables.hinh_thuc_nop)
     documents = _documents(tables.thanh_phan_ho_so)
-    legal_basis = _legal_basis(tables.can_cu_phap_ly)
+    legal_basis = _legal_basis(tables.can_cu_phap_ly, code, issues)
     rows = tables.hinh_thuc_nop
     report.figure("channels").count(present=bool(rows), parsed=bool(channels))
     report.figure("time_limit").count(
@@ -255,7 +270,9 @@ def import_structured_export(
         source.records += 1
         try:
             record = json.loads(path.read_text(encoding="utf-8"))
-            procedure = procedure_from_export(record, imported_on=imported_on, report=source)
+            procedure = procedure_from_export(
+                record, imported_on=imported_on, report=source, issues=report.issues
+            )
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             reason = f"invalid JSON (truncated?): {exc}"
             report.failed.append(FailedRecord(source=path.name, code=code_from_name(path), reason=reason))

@@ -22,7 +22,17 @@ _QUANTITY = re.compile(
 )
 _FORM_FILE_END = re.compile(r"\.(?:docx|doc|pdf|xlsx|xls|odt|rtf)(?!(?-i:[a-z]))", re.IGNORECASE)
 _BULLET = re.compile(r"^[\s\-+*•–]+")
+# Around a name: list bullets (including Symbol/Wingdings ones pasted as private-use characters),
+# the dots of a lost item number (".3) Bản ...") and the separators that end list items (";", ":").
+_NAME_START = re.compile(r"^[\s\-+*•–.,;:\uf0a7\uf0b7\uf0fc]+")
+_NAME_END = re.compile(r"[\s;:,]+$")
 _NOTE_HEADING = re.compile(r"^\W*lưu ý", re.IGNORECASE)
+
+
+def document_name(text: str) -> str:
+    """A document's name without the list's bullets and separators: "- Tờ khai theo mẫu;" →
+    "Tờ khai theo mẫu"; a closing "." or ")" is part of the name and kept."""
+    return _NAME_END.sub("", _NAME_START.sub("", clean_text(text)))
 
 
 def has_document_table(text: str) -> bool:
@@ -112,4 +122,6 @@ def parse_documents(text: str) -> list[RequiredDocument]:
                 continue
             documents.append(RequiredDocument(name=name, form=form, group=heading, **_counts(quantity)))
         heading = _heading(segment[position:])
-    return documents
+    # Separators come off last: a merged prose count keeps its colon ("Giấy phép: 01 bản chính").
+    named = [(document_name(d.name), d) for d in documents]
+    return [d.model_copy(update={"name": name}) for name, d in named if name]

@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from catalog.parsing.channels import parse_channel_rows
-from catalog.parsing.documents import parse_documents
+from catalog.parsing.documents import document_name, parse_documents
 from catalog.parsing.fees import parse_fee
 from catalog.parsing.legal_basis import parse_legal_basis
 from catalog.parsing.results import parse_results
@@ -138,8 +138,8 @@ def test_documents_groups_notes_and_prose_counts() -> None:
         "* Lưu ý:Tên giấy tờMẫu đơn, tờ khaiSố lượng- Giấy tờ nước ngoài phải hợp pháp hóa.0 bản chính"
     )
     assert [(d.name, d.originals, d.copies, d.form) for d in documents] == [
-        ("Tờ khai theo mẫu;", 1, 0, "Mẫu số 01.docx"),
-        ("Giấy phép: 01 bản chụp;", 0, 1, None),
+        ("Tờ khai theo mẫu", 1, 0, "Mẫu số 01.docx"),
+        ("Giấy phép: 01 bản chụp", 0, 1, None),
     ]
     assert documents[0].group == "Giấy tờ phải nộp"
 
@@ -210,3 +210,17 @@ def test_procedure_title_cannot_be_blank(catalog: Catalog) -> None:
 def test_syllable_onsets(capital: str, following: str, opens: bool) -> None:
     # Accented capitals ("Ấ", "Ư") open a syllable through their base vowel after NFD.
     assert starts_syllable(capital, following) is opens
+
+
+@pytest.mark.parametrize(
+    ("cell", "name"),
+    [
+        ("- Bản chụp Căn cước công dân;", "Bản chụp Căn cước công dân"),  # 1.013133 (export)
+        (".. Nghiên cứu khả thi:", "Nghiên cứu khả thi"),  # 1.000633
+        ("Giấy phép nhận chìm ở biển đã được cấp;,", "Giấy phép nhận chìm ở biển đã được cấp"),  # 1.000942
+        ("\uf0fc Tờ khai (theo mẫu).", "Tờ khai (theo mẫu)."),
+        (" ; ", ""),
+    ],
+)
+def test_document_name_drops_bullets_and_separators(cell: str, name: str) -> None:
+    assert document_name(cell) == name

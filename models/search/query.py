@@ -11,7 +11,7 @@ from models.search.lexical import LexicalIndex, LexicalQuery, stream_tokens
 from models.search.repair import QueryRepairer
 from models.text.lexicon import Expansion, Lexicon
 from models.text.normalize import CODE_PATTERN, has_diacritics, tokenize
-from models.text.stopwords import ENGLISH_STOPWORDS, without_question_phrases
+from models.text.stopwords import ENGLISH_STOPWORDS, content_span, without_question_phrases
 
 _LATIN = re.compile(r"^[a-z0-9./-]+$")
 KEYWORD_MAX_SYLLABLES = 4
@@ -40,6 +40,9 @@ class AnalysedQuery(BaseModel):
     accented: bool
     expansions: list[Expansion]
     repaired: list[str]
+    # Syllables [start, end) without the function words framing a spoken request ("cho em hỏi",
+    # "ạ"): what the query asks about, which sets its kind and is what the embedding model reads.
+    content: tuple[int, int]
 
     @property
     def english(self) -> bool:
@@ -50,8 +53,13 @@ class AnalysedQuery(BaseModel):
         return self.repaired != self.syllables
 
     def dense_text(self) -> str:
-        """The text given to the embedding model: the (repaired) query plus what its terms mean."""
-        text = " ".join(self.repaired) if self.was_repaired else self.text
+        """The text given to the embedding model: the (repaired) content of the query plus what its
+        terms mean."""
+        start, end = self.content
+        if self.was_repaired or (start, end) != (0, len(self.syllables)):
+            text = " ".join(self.repaired[start:end])
+        else:
+            text = self.text
         meanings = list(dict.fromkeys(m for e in self.expansions for m in e.means))
         return " ".join([text, *meanings]) if meanings else text
 
@@ -74,15 +82,19 @@ def analyse_query(
     typed = tokenize(text)
     syllables = without_question_phrases(typed, folded=not accented)
     english = not accented and is_english(syllables, english_vocabulary)
+    expansions = lexicon.find(syllables, english=english, folded=not accented and not english)
+    # The lexical side keeps the frame: its words are stop words there, or bigrams no title holds.
+    content = (0, len(syllables))
+    if accented:
+        content = content_span(syllables, keep={i for e in expansions for i in range(e.start, e.end)})
     if codes:
         kind = QueryKind.CODE
     elif english:
         kind = QueryKind.ENGLISH
-    elif len(syllables) <= KEYWORD_MAX_SYLLABLES:
+    elif content[1] - content[0] <= KEYWORD_MAX_SYLLABLES:
         kind = QueryKind.KEYWORD if accented else QueryKind.UNACCENTED_KEYWORD
     else:
         kind = QueryKind.SENTENCE if accented else QueryKind.UNACCENTED_SENTENCE
-    expansions = lexicon.find(syllables, english=english, folded=not accented and not english)
     repaired = syllables
     if repairer is not None and kind not in (QueryKind.CODE, QueryKind.ENGLISH):
         # A lexicon term found in the query fixes the spelling of its syllables ("so do" → sổ đỏ).
@@ -109,6 +121,7 @@ def analyse_query(
         accented=accented,
         expansions=expansions,
         repaired=repaired,
+        content=content,
     )
 
 

@@ -8,6 +8,8 @@ the filler of spoken requests ("cho em hỏi", "thủ tục", "làm sao") and no
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
+
 from models.text.normalize import fold_diacritics, normalize_vietnamese
 
 _VIETNAMESE = (
@@ -70,3 +72,19 @@ def without_question_phrases(syllables: list[str], *, folded: bool = False) -> l
         kept.append(syllables[i])
         i += 1
     return kept
+
+
+def content_span(syllables: Sequence[str], keep: Collection[int] = ()) -> tuple[int, int]:
+    """(start, end) of a query's syllables without the function words at its edges, the frame of a
+    spoken request ("cho em hỏi ... ạ", "tôi muốn ... thì làm"); positions in `keep` (a lexicon term
+    such as "xin visa") stay. The whole query when it holds nothing but function words.
+
+    Canonical accented syllables only: typed bare, a function word folds onto content words ("co"
+    is có but also cơ in "cơ sở").
+    """
+    start, end = 0, len(syllables)
+    while start < end and syllables[start] in VIETNAMESE_STOPWORDS and start not in keep:
+        start += 1
+    while end > start and syllables[end - 1] in VIETNAMESE_STOPWORDS and end - 1 not in keep:
+        end -= 1
+    return (start, end) if end > start else (0, len(syllables))

@@ -18,7 +18,7 @@ from models.artefacts import Artefacts
 from models.search.baselines import FoldedBM25Baseline, Fts5Baseline
 from models.search.engine import MAX_QUERY_CHARS, InvalidQueryError, SearchEngine, SearchFilters
 from models.search.evaluation import evaluate, load_eval_queries
-from models.search.query import lexical_query
+from models.search.query import QueryKind, lexical_query
 from models.search.synthetic import core_title
 from models.text.normalize import fold_diacritics, has_diacritics, normalize_vietnamese, tokenize
 from models.text.spelling import ONSET_CONFUSIONS, split_syllable
@@ -156,6 +156,17 @@ def test_lexicon_meanings_do_not_recount_typed_words(engine: SearchEngine) -> No
         assert any(dang_ky in streams["folded_bi"] for streams in expansions), query
 
 
+def test_the_frame_of_a_spoken_request_neither_sets_the_kind_nor_reaches_the_encoder(
+    engine: SearchEngine,
+) -> None:
+    framed = engine.analyse("cho em hỏi đăng ký khai sinh ạ")
+    plain = engine.analyse("đăng ký khai sinh")
+    assert framed.kind is plain.kind is QueryKind.KEYWORD
+    assert tokenize(framed.dense_text()) == tokenize(plain.dense_text())
+    # A lexicon term that begins with a function word is content ("xin visa" means thị thực).
+    assert engine.analyse("xin visa cho vợ").dense_text().startswith("xin visa")
+
+
 @pytest.mark.parametrize(
     ("query", "reason"),
     [
@@ -213,7 +224,7 @@ def test_cli_rejects_an_empty_query_without_a_traceback() -> None:
 # Floors just under the measured dev figures (R@1 0.625, R@5 0.852, MRR@10 0.718, worst style
 # R@5 0.769): a regression guard, not issue 4's targets (R@1 0.85, R@5 0.95, MRR 0.90), which the
 # search does not reach yet. Raise them when the method improves.
-DEV_FLOORS = {"recall@1": 0.62, "recall@5": 0.84, "mrr@10": 0.71, "style recall@5": 0.76}
+DEV_FLOORS = {"recall@1": 0.62, "recall@5": 0.86, "mrr@10": 0.71, "style recall@5": 0.76}
 
 
 @pytest.mark.slow

@@ -9,7 +9,7 @@ import pytest
 from models.text.lexicon import default_lexicon
 from models.text.normalize import fold_diacritics, has_diacritics, normalize_vietnamese, tokenize
 from models.text.spelling import looks_like_syllable, spelling_variants
-from models.text.stopwords import ENGLISH_STOPWORDS, VIETNAMESE_STOPWORDS
+from models.text.stopwords import ENGLISH_STOPWORDS, VIETNAMESE_STOPWORDS, content_span
 
 
 @pytest.mark.parametrize(
@@ -73,6 +73,28 @@ def test_spelling_variants_follow_known_confusions() -> None:
 def test_stop_words_are_per_language() -> None:
     assert "in" in ENGLISH_STOPWORDS and "in" not in VIETNAMESE_STOPWORDS  # in = print
     assert "to" in ENGLISH_STOPWORDS and "tờ" not in VIETNAMESE_STOPWORDS
+
+
+@pytest.mark.parametrize(
+    ("query", "content"),
+    [
+        ("cho em hỏi cấp lại hộ chiếu ạ", "cấp lại hộ chiếu"),
+        ("tôi muốn đăng ký kết hôn thì làm", "đăng kí kết hôn"),
+        ("cấp giấy phép cho tàu bay", "cấp giấy phép cho tàu bay"),  # function words inside stay
+        ("cho em hỏi", "cho em hỏi"),  # nothing but function words: all of it
+    ],
+)
+def test_content_span_drops_the_frame_of_a_spoken_request(query: str, content: str) -> None:
+    syllables = tokenize(query)
+    start, end = content_span(syllables)
+    assert " ".join(syllables[start:end]) == content
+
+
+def test_content_span_keeps_positions_asked_for() -> None:
+    """A lexicon term may begin with a function word ("xin visa"): its positions stay."""
+    syllables = tokenize("xin visa cho vợ")
+    assert content_span(syllables) == (1, 4)
+    assert content_span(syllables, keep={0, 1}) == (0, 4)
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,9 @@
 
 Rows: `gzip + json.loads` (baseline: decompress and decode only), `load_catalog` (what every command
 and the service do: sha256 of the file, checked against its manifest, decode + pydantic validation
-of every procedure), and `load_catalog(verify=False)` (the manifest left unread). Wall and CPU seconds, best and median of N rounds, run in rotating order so
-machine load (2 shared cores) hits them alike; the figures are noisy while other jobs run.
+of every procedure), and `load_catalog(verify=False)` (the manifest left unread). Wall and CPU
+seconds, best and median of N rounds, run in rotating order so machine load (2 shared cores) hits
+them alike; the figures are noisy while other jobs run.
 
     .venv/bin/python benchmarks/catalog_load.py [--rounds 5] [--catalog PATH]
 """

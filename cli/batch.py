@@ -36,10 +36,13 @@ def run_jsonl(lines: TextIO, out: TextIO, answer: Answer, *, shape: str) -> int:
     return failed
 
 
-def exit_if_failed(failed: int) -> None:
-    """After a finished batch: exit 1 and say how many lines failed, when any did."""
+def report_failures(failed: int) -> None:
+    """After a finished batch: say on stderr how many lines failed, when any did.
+
+    The exit status stays 0: every line was answered, a bad one with its `error` object, and the
+    evaluation scripts that call this machine interface read the answers, not the status.
+    """
     if failed:
         typer.secho(
-            f'error: {failed} line(s) failed; see their "error" objects', err=True, fg=typer.colors.RED
+            f'warning: {failed} line(s) failed; see their "error" objects', err=True, fg=typer.colors.YELLOW
         )
-        raise typer.Exit(1)

@@ -10,7 +10,7 @@ from typing import Annotated, Any, TextIO
 import typer
 
 from catalog.store import Catalog
-from cli.batch import exit_if_failed, run_jsonl
+from cli.batch import report_failures, run_jsonl
 from cli.options import CatalogOption, fail, open_catalog
 from models.artefacts import ArtefactsError
 from models.search.engine import InvalidQueryError, SearchEngine, clean_query
@@ -58,7 +58,7 @@ def search(
             fail(str(exc))
     engine = open_engine(open_catalog(catalog), artefacts)
     if jsonl:
-        exit_if_failed(run_batch(engine, sys.stdin, sys.stdout, limit=limit))
+        report_failures(run_batch(engine, sys.stdin, sys.stdout, limit=limit))
         return
     assert query is not None
     try:

@@ -15,7 +15,7 @@ from typing import Annotated, Any, TextIO
 
 import typer
 
-from cli.batch import exit_if_failed, run_jsonl
+from cli.batch import report_failures, run_jsonl
 from cli.options import CatalogOption, fail, open_catalog
 from models.business.evaluation import (
     StartupEvalError,
@@ -114,7 +114,7 @@ def startup(jsonl: JsonlOption = False, catalog: CatalogOption = None) -> None:
     """A dated 12-month start-up plan: `tthc startup` (asks in the terminal) or `tthc startup --jsonl`."""
     planner = StartupPlanner(open_catalog(catalog))
     if jsonl:
-        exit_if_failed(run_batch(sys.stdin, sys.stdout, lambda profile: plan_to_json(planner.plan(profile))))
+        report_failures(run_batch(sys.stdin, sys.stdout, lambda profile: plan_to_json(planner.plan(profile))))
         return
     try:
         profile = parse_profile(_prompt_profile())
@@ -137,7 +137,7 @@ def policies(
         return policies_to_json(matcher.match(profile, include_failed=include_failed))
 
     if jsonl:
-        exit_if_failed(run_batch(sys.stdin, sys.stdout, respond))
+        report_failures(run_batch(sys.stdin, sys.stdout, respond))
         return
     try:
         profile = parse_profile(_prompt_profile())

@@ -9,7 +9,7 @@ import typer
 from pydantic import ValidationError
 
 from catalog.store import UnknownProcedureError
-from cli.batch import exit_if_failed, run_jsonl
+from cli.batch import report_failures, run_jsonl
 from cli.options import CatalogOption, configured_dossier_logs, fail, open_catalog
 from models.events import TaxonomyError
 from models.recommend import CaseProfile, RelatedSuggester, events_and_suggester
@@ -65,7 +65,7 @@ def suggest(
     except TaxonomyError as exc:
         fail(str(exc))
     if jsonl:
-        exit_if_failed(run_batch(suggester, sys.stdin, sys.stdout, limit=limit))
+        report_failures(run_batch(suggester, sys.stdin, sys.stdout, limit=limit))
         return
     try:
         suggestions = suggester.suggest(

@@ -1,11 +1,12 @@
 """Search latency and throughput on the catalog, beside SQLite FTS5 measured in the same run.
 
-    .venv/bin/python benchmarks/search_latency.py [--queries 300] [--rebuild] [--precision int8]
+    .venv/bin/python benchmarks/search_latency.py [--queries 300] [--rebuild] [--encoder onnx-int8]
 
 Queries are generated from catalog titles (every style of `models.search.synthetic`), so the run
 needs no evaluation file. Reports, per system: p50/p99 latency per query and single-thread
-throughput, cold (cache cleared before every query, query encoding included) and warm (the same
-queries again, answered from the LRU cache); the lexical index build time (and, with --rebuild, a
+throughput, cold (cache cleared before every query, query encoding included; by default with the
+int8 ONNX query encoder the service runs) and warm (the same queries again, answered from the LRU
+cache); the lexical index build time (and, with --rebuild, a
 full artefact build into a scratch folder: encoder conversion + dense + lexical); peak RSS.
 Figures on a shared machine are noisy: run it alone for numbers to quote.
 """
@@ -20,10 +21,10 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from catalog.store import load_catalog
-from models.artefacts import ENCODER_DIR, build_artefacts, ensure_artefacts
+from catalog.store import Catalog, load_catalog
+from models.artefacts import ENCODER_DIR, build_artefacts, ensure_artefacts, load_artefacts
 from models.search.baselines import Fts5Baseline
-from models.search.engine import SearchEngine
+from models.search.engine import EncodedDense, SearchEngine
 from models.search.lexical import LexicalIndex
 from models.search.synthetic import synthetic_queries
 from service.settings import get_settings
@@ -56,7 +57,18 @@ def _row(name: str, latencies: list[float]) -> str:
     p50 = statistics.median(ordered)
     p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
     throughput = 1000 * len(ordered) / sum(ordered)
-    return f"{name:<40} {p50:>9.2f} {p99:>9.2f} {max(ordered):>9.2f} {throughput:>10.0f}"
+    return f"{name:<46} {p50:>9.2f} {p99:>9.2f} {max(ordered):>9.2f} {throughput:>10.0f}"
+
+
+def _engine(catalog: Catalog, artefacts_dir: Path, encoder: str, threads: int) -> SearchEngine:
+    """The engine as the service builds it (ONNX) or as `SearchEngine.from_artefacts` does (torch)."""
+    runtime, precision = encoder.split("-")
+    if runtime == "torch":
+        return SearchEngine.from_artefacts(catalog, artefacts_dir, precision=precision, threads=threads)  # type: ignore[arg-type]
+    artefacts = load_artefacts(catalog, artefacts_dir)
+    query_encoder = artefacts.load_query_encoder(precision=precision, threads=threads)  # type: ignore[arg-type]
+    dense = EncodedDense(query_encoder, artefacts.load_dense_index())
+    return SearchEngine(catalog, lexical=LexicalIndex.load(artefacts.step_dir("lexical")), dense=dense)
 
 
 def main() -> None:
@@ -65,8 +77,13 @@ def main() -> None:
     )
     parser.add_argument("--queries", type=int, default=300, help="number of generated queries")
     parser.add_argument("--rebuild", action="store_true", help="time a full build in a scratch folder")
-    parser.add_argument("--precision", choices=["int8", "fp32"], default="int8", help="query encoding")
-    parser.add_argument("--threads", type=int, default=1, help="torch threads for query encoding")
+    parser.add_argument(
+        "--encoder",
+        choices=["onnx-int8", "onnx-fp32", "torch-int8", "torch-fp32"],
+        default="onnx-int8",
+        help="query encoder (onnx-int8 is the one the service runs)",
+    )
+    parser.add_argument("--threads", type=int, default=1, help="threads for query encoding")
     args = parser.parse_args()
 
     catalog = load_catalog()
@@ -88,9 +105,7 @@ def main() -> None:
 
     rss_before = _rss_mb()
     started = time.perf_counter()
-    engine = SearchEngine.from_artefacts(
-        catalog, artefacts_dir, precision=args.precision, threads=args.threads
-    )
+    engine = _engine(catalog, artefacts_dir, args.encoder, args.threads)
     print(f"engine load: {time.perf_counter() - started:.1f} s, +{_rss_mb() - rss_before:.0f} MB RSS")
     lexical_only = SearchEngine(catalog, lexical=engine.lexical)
     fts5 = Fts5Baseline(catalog)
@@ -102,12 +117,12 @@ def main() -> None:
     engine.cache_clear()
 
     print(f"\n{len(queries)} queries, one at a time (ms)")
-    print(f"{'system':<40} {'p50':>9} {'p99':>9} {'max':>9} {'queries/s':>10}")
+    print(f"{'system':<46} {'p50':>9} {'p99':>9} {'max':>9} {'queries/s':>10}")
     print(_row("sqlite-fts5 (unicode61 rd=2)", _timings(fts5.search, queries)))
     lexical_cold = _timings(lexical_only.search, queries, lexical_only.cache_clear)
     print(_row("ours lexical only, cold", lexical_cold))
     cold = _timings(engine.search, queries, engine.cache_clear)
-    print(_row(f"ours lexical+dense ({args.precision}, {args.threads} thr), cold", cold))
+    print(_row(f"ours lexical+dense ({args.encoder}, {args.threads} thr), cold", cold))
     weights = engine.fusion_weights.dense
     encoded = [t for q, t in zip(queries, cold, strict=True) if weights[engine.analyse(q).kind]]
     print(_row("  of which queries encoded by e5", encoded))

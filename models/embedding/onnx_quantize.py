@@ -141,7 +141,7 @@ def _check(encoder_dir: Path, graph: Path) -> float:
     reference = OnnxEncoder(encoder_dir, graph=encoder_dir / ONNX_DIR / ONNX_FILE).encode_prompted(
         _CHECK_SENTENCES
     )
-    vectors = OnnxEncoder(encoder_dir, graph=graph).encode_prompted(_CHECK_SENTENCES)
+    vectors = OnnxEncoder(encoder_dir, precision="int8", graph=graph).encode_prompted(_CHECK_SENTENCES)
     agreement = float(np.min(np.sum(vectors * reference, axis=1)))
     if agreement < MIN_AGREEMENT:
         raise QuantizeError(f"int8 graph strays from fp32 (cosine {agreement:.4f}); not installed")

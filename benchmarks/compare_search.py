@@ -33,6 +33,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from benchmarks.load_service import QueryMaker, Run, drive  # noqa: E402
+from benchmarks.service_process import start_service  # noqa: E402
 from catalog.store import load_catalog  # noqa: E402
 from tests.service.redis_server import free_port  # noqa: E402
 
@@ -64,25 +65,7 @@ def start(tree: Path, port: int) -> tuple[subprocess.Popen[bytes], float]:
         "TTHC_LOG_LEVEL": "warning",
     }
     env.pop("TTHC_REDIS_URL", None)
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        [str(REPO / ".venv/bin/tthc"), "serve", "--port", str(port)],
-        env=env,
-        cwd=tree,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
-                return process, time.perf_counter() - started
-        except httpx.HTTPError:
-            pass
-        if process.poll() is not None:
-            raise SystemExit(f"the service from {tree} exited during start-up")
-        time.sleep(0.1)
-    process.kill()
-    raise SystemExit(f"the service from {tree} did not become ready in 300 s")
+    return start_service(port, env, cwd=tree)
 
 
 async def compare(refs: list[str], clients: list[int], rounds: int, seconds: float) -> None:

@@ -16,14 +16,12 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
-
-import httpx
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # the port and redis-server helpers live with the tests
 
+from benchmarks.service_process import start_service  # noqa: E402
 from tests.service.redis_server import RedisServer, free_port  # noqa: E402
 
 
@@ -45,28 +43,10 @@ def fuzz(args: argparse.Namespace, redis_url: str | None) -> int:
     env.pop("TTHC_REDIS_URL", None)
     if redis_url:
         env["TTHC_REDIS_URL"] = redis_url
-    started = time.perf_counter()
-    service = subprocess.Popen(
-        [str(REPO / ".venv/bin/tthc"), "serve", "--port", str(port)],
-        cwd=REPO,
-        env=env,
-        stderr=subprocess.DEVNULL,
-    )
+    service, seconds = start_service(port, env)
     base = f"http://127.0.0.1:{port}"
     try:
-        while True:
-            try:
-                if httpx.get(base + "/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if service.poll() is not None or time.perf_counter() - started > 300:
-                print("the service did not start", file=sys.stderr)
-                return 2
-            time.sleep(0.2)
-        print(
-            f"service ready in {time.perf_counter() - started:.1f} s; fuzzing {base}/openapi.json", flush=True
-        )
+        print(f"service ready in {seconds:.1f} s; fuzzing {base}/openapi.json", flush=True)
         return subprocess.call(
             [
                 str(REPO / ".venv/bin/schemathesis"),

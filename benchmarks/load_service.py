@@ -45,6 +45,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # the redis-server helper lives with the tests, not in the package
 
+from benchmarks.service_process import start_service  # noqa: E402
 from catalog.store import load_catalog  # noqa: E402
 from models.text.normalize import fold_diacritics  # noqa: E402
 from service.store.base import Stream  # noqa: E402
@@ -144,7 +145,7 @@ async def drive(
         run.seconds = time.perf_counter() - started
 
 
-def start_service(port: int, redis_url: str, workers: int) -> tuple[subprocess.Popen[bytes], float]:
+def start_on_redis(port: int, redis_url: str, workers: int) -> tuple[subprocess.Popen[bytes], float]:
     """`tthc serve` as users start it; seconds from launch until `/readyz` answers 200."""
     env = {
         **os.environ,
@@ -154,25 +155,7 @@ def start_service(port: int, redis_url: str, workers: int) -> tuple[subprocess.P
         "TTHC_REDIS_RETRY_SECONDS": "0.5",
         "TTHC_LOG_LEVEL": "warning",
     }
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        [str(REPO / ".venv/bin/tthc"), "serve", "--port", str(port), "--workers", str(workers)],
-        env=env,
-        cwd=REPO,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
-                return process, time.perf_counter() - started
-        except httpx.HTTPError:
-            pass
-        if process.poll() is not None:
-            raise SystemExit("the service exited during start-up")
-        time.sleep(0.1)
-    process.kill()
-    raise SystemExit("the service did not become ready in 300 s")
+    return start_service(port, env, workers=workers)
 
 
 def _rss_mb(pid: int) -> float:
@@ -218,7 +201,7 @@ async def main(args: argparse.Namespace) -> int:
         redis_server = RedisServer(Path(scratch) / "redis")
         redis_server.start()
         port = free_port()
-        service, start_seconds = start_service(port, redis_server.url, args.workers)
+        service, start_seconds = start_on_redis(port, redis_server.url, args.workers)
         try:
             rss = ", ".join(f"{mb:.0f}" for mb in worker_rss_mb(service.pid, args.workers))
             ready = httpx.get(f"http://127.0.0.1:{port}/readyz").json()

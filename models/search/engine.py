@@ -194,12 +194,12 @@ class SearchEngine:
         2-core machine, two threads wait on each other whenever another process holds a core
         (p50 ~200 ms instead of ~25 ms); serve more queries with more worker processes instead.
         """
-        from models.artefacts import load_artefacts
+        from models.artefacts import ArtefactsError, load_artefacts
 
-        artefacts = load_artefacts(catalog, artefacts_dir, steps=["lexical", "dense"])
+        artefacts = load_artefacts(catalog, artefacts_dir, steps=["dense"])
         try:
             lexical = LexicalIndex.load(artefacts.step_dir("lexical"))
-        except StaleIndexError as exc:
+        except (ArtefactsError, StaleIndexError) as exc:
             # Cheap to rebuild (seconds), so serve correct results now and say how to persist them.
             log.warning("%s; indexing in memory (run `tthc build`)", exc)
             lexical = LexicalIndex.build(catalog, progress=False)

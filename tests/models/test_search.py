@@ -276,3 +276,20 @@ def test_query_repair_restores_marks_and_known_misspellings(
 )
 def test_query_repair_keeps_what_the_writer_meant(engine: SearchEngine, typed: str, repaired: str) -> None:
     assert " ".join(engine.analyse(typed).repaired) == repaired
+
+
+@pytest.mark.slow
+def test_a_stale_lexical_index_is_rebuilt_in_memory(
+    catalog: Catalog, artefacts: Artefacts, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """After a lexicon edit the saved index no longer matches: search still answers, and says how
+    to persist the rebuilt index, instead of failing until `tthc build` runs."""
+    import models.search.lexical as lexical
+    from models.artefacts import STEP_INPUTS
+
+    edited = {**lexical.index_fingerprint(), "lexicon_sha256": "edited"}
+    monkeypatch.setattr(lexical, "index_fingerprint", lambda: edited)  # checked by the saved index
+    monkeypatch.setitem(STEP_INPUTS, "lexical", lambda: edited)  # checked by the build manifest
+    engine = SearchEngine.from_artefacts(catalog, artefacts.root.parent)
+    assert "run `tthc build`" in caplog.text
+    assert engine.search("đăng ký khai sinh")[0].code == "1.001193"

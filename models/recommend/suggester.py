@@ -408,12 +408,12 @@ def _add_event_edges(edges: dict[str, list[Edge]], event: LifeEvent, context: _B
             role = 1.0 if other.role is MemberRole.CORE else w.situational_role
             curated = other.source is MemberSource.CURATED
             source = 1.0 if curated else w.model_member * other.confidence
-            # The event's law links its core path; otherwise cite what the two share or the
-            # suggested procedure's own main law.
+            # The event's law links its core path, cited only when the suggested procedure rests
+            # on it too; otherwise cite what the two share or the suggested procedure's main law.
             both_core = given.role is MemberRole.CORE and other.role is MemberRole.CORE
             basis = (
                 context.bases.shared(given.code, other.code)
-                or (event.legal_basis if both_core else None)
+                or (context.bases.own(other.code, event.legal_basis) if both_core else None)
                 or context.bases.main(other.code)
             )
             reason = partial(

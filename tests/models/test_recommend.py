@@ -332,6 +332,20 @@ def test_employer_reasons_cite_what_the_member_rests_on(suggester, bases, catalo
             assert "Bảo hiểm xã hội" not in s.reason, s.reason
 
 
+def _cited(reason: str) -> str | None:
+    return reason.rsplit("(căn cứ ", 1)[1].rstrip(").") if "(căn cứ " in reason else None
+
+
+def test_event_reasons_cite_only_what_the_suggestion_rests_on(suggester, bases):
+    """Company registration's event rests on Luật Doanh nghiệp; members under other laws (tax
+    registration under Luật Quản lý thuế) must not be said to rest on it."""
+    shown = [s for s in suggester.suggest(codes=["2.001583"], limit=20) if "event" in s.sources]
+    assert any(_cited(s.reason) and "Doanh nghiệp" not in _cited(s.reason) for s in shown)
+    for s in shown:
+        cited = _cited(s.reason)
+        assert cited is None or cited in bases.citations(s.code), (s.code, cited)
+
+
 def _citing(catalog, number: str) -> int:
     return sum(any(b.number.strip() == number for b in p.legal_basis) for p in catalog)
 

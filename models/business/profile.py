@@ -193,7 +193,7 @@ class BusinessProfile(BaseModel):
             data["revenue_band"] = data["annual_revenue_vnd"]
         employees = data.get("employees")
         if isinstance(employees, str):
-            low, high, open_ended = _parse_employee_text(employees)
+            low, high, open_ended = parse_employee_text(employees)
             data["employees"] = low
             if high is not None and data.get("employees_max") is None:
                 data["employees_max"] = high
@@ -273,7 +273,7 @@ class BusinessProfile(BaseModel):
         return self.employees > 0 or (self.employees_max or 0) > 0
 
 
-def _parse_employee_text(text: str) -> tuple[int, int | None, bool]:
+def parse_employee_text(text: str) -> tuple[int, int | None, bool]:
     """Employee counts as people write them: '5', '0-3', '10+', 'trên 10', 'dưới 5', 'chưa có'.
 
     Returns the lower bound, the upper bound of a range (None otherwise) and whether the count is

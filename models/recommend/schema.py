@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from enum import StrEnum
 from typing import Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from catalog.schema import clean_text
+from models.business.profile import parse_employee_text
 from models.text.normalize import fold_diacritics, normalize_vietnamese
 
 
@@ -27,7 +27,6 @@ _HOUSEHOLD_WORDS = {"household_business", "ho_kinh_doanh"}
 # Compared with marks folded and spaces removed, after the words that only frame a nationality.
 _VIETNAMESE = {"vn", "vietnam", "viet", "vietnamese"}
 _NATIONALITY_FRAME = {"nguoi", "quoc", "tich", "cong", "dan", "nuoc"}
-_NUMBER = re.compile(r"\d+")
 
 
 class CaseProfile(BaseModel):
@@ -111,13 +110,17 @@ class Suggestion(BaseModel):
 
 
 def _has_employees(employees: object) -> bool | None:
-    """Whether an `employees` value says the business has staff: a count or a band ("0-3"), whose
-    upper bound is what a business with staff declares; None when it gives no number."""
+    """Whether an `employees` value says the business has staff: a count, or text read as the
+    start-up profile reads it ("0-3", "dưới 5", "chưa có"), whose upper bound (else lower bound)
+    is above zero; None when the text gives no count."""
     if isinstance(employees, bool):
         return employees
     if isinstance(employees, int | float):
         return employees > 0
     if isinstance(employees, str):
-        numbers = [int(n) for n in _NUMBER.findall(employees)]
-        return max(numbers) > 0 if numbers else None
+        try:
+            low, high, _ = parse_employee_text(employees)
+        except ValueError:
+            return None
+        return (high if high is not None else low) > 0
     return None

@@ -287,7 +287,19 @@ def test_nationality_is_compared_without_marks_and_spaces(nationality, foreign):
 
 @pytest.mark.parametrize(
     ("employees", "has"),
-    [("5", True), ("0-3", True), ("3 người", True), ("0", False), (0, False), ("vài", None)],
+    [
+        ("5", True),
+        ("0-3", True),
+        ("3 người", True),
+        ("10+", True),
+        ("dưới 5", True),
+        ("dưới 1", False),
+        ("0", False),
+        (0, False),
+        ("không có", False),
+        ("chưa có", False),
+        ("vài", None),
+    ],
 )
 def test_employees_given_as_text_set_has_employees(employees, has):
     assert CaseProfile.model_validate({"employees": employees}).has_employees is has

@@ -23,6 +23,15 @@ _VIETNAMESE = (
     "giờ bây nay hôm thì cái con việc"
 )
 VIETNAMESE_STOPWORDS: frozenset[str] = frozenset(normalize_vietnamese(w) for w in _VIETNAMESE.split())
+# The frame of a spoken request: who asks, how politely, what they want done. Unlike the other
+# function words, none of these ends a name: "ở" ends "nơi ở", "mới" ends "cấp mới", "con" ends
+# "nuôi con", so those are never trimmed from a query's edges.
+_FRAME = (
+    "à ạ ơi nhé nhá nha ha hả vậy thế sao gì nào đâu "
+    "tôi tui mình em anh chị bạn chúng ta họ "
+    "cho giúp hỏi xin muốn cần phải làm thì là mà với để nên thủ tục"
+)
+FRAME_WORDS: frozenset[str] = frozenset(normalize_vietnamese(w) for w in _FRAME.split())
 # "con" (child) and "việc" are kept out of queries' unigrams only because they are everywhere;
 # they still count inside syllable bigrams (nhận cha mẹ con, nuôi con nuôi).
 
@@ -75,7 +84,7 @@ def without_question_phrases(syllables: list[str], *, folded: bool = False) -> l
 
 
 def content_span(syllables: Sequence[str], keep: Collection[int] = ()) -> tuple[int, int]:
-    """(start, end) of a query's syllables without the function words at its edges, the frame of a
+    """(start, end) of a query's syllables without the frame words at its edges, the frame of a
     spoken request ("cho em hỏi ... ạ", "tôi muốn ... thì làm"); positions in `keep` (a lexicon term
     such as "xin visa") stay. The whole query when it holds nothing but function words.
 
@@ -83,8 +92,8 @@ def content_span(syllables: Sequence[str], keep: Collection[int] = ()) -> tuple[
     is có but also cơ in "cơ sở").
     """
     start, end = 0, len(syllables)
-    while start < end and syllables[start] in VIETNAMESE_STOPWORDS and start not in keep:
+    while start < end and syllables[start] in FRAME_WORDS and start not in keep:
         start += 1
-    while end > start and syllables[end - 1] in VIETNAMESE_STOPWORDS and end - 1 not in keep:
+    while end > start and syllables[end - 1] in FRAME_WORDS and end - 1 not in keep:
         end -= 1
     return (start, end) if end > start else (0, len(syllables))

@@ -82,6 +82,8 @@ def test_stop_words_are_per_language() -> None:
         ("tôi muốn đăng ký kết hôn thì làm", "đăng kí kết hôn"),
         ("cấp giấy phép cho tàu bay", "cấp giấy phép cho tàu bay"),  # function words inside stay
         ("cho em hỏi", "cho em hỏi"),  # nothing but function words: all of it
+        ("em muốn đăng ký nơi ở", "đăng kí nơi ở"),  # a function word that ends a name stays
+        ("cho tôi hỏi làm thẻ bảo hiểm cho con", "thẻ bảo hiểm cho con"),
     ],
 )
 def test_content_span_drops_the_frame_of_a_spoken_request(query: str, content: str) -> None:

@@ -109,9 +109,15 @@ def manifest_path(path: Path) -> Path:
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    """Write beside `path`, then rename over it: a reader never sees a half-written file."""
+    """Write beside `path`, then rename over it: a reader never sees a half-written file.
+
+    The file keeps the mode of the one it replaces (0644 for a new one): mkstemp makes it 0600,
+    and a service running as another user must still read the catalog.
+    """
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(handle, mode)
         with os.fdopen(handle, "wb") as out:
             out.write(data)
         os.replace(temporary, path)

@@ -174,9 +174,10 @@ def import_portal_crawl(
                 report=source,
                 issues=report.issues,
             )
-        except RecordError as exc:
+        except (RecordError, ValidationError) as exc:  # a value the model refuses fails this record only
+            reason = str(record_error(exc) if isinstance(exc, ValidationError) else exc)
             source_name = f"{path.parent.name}/{path.name}"
-            report.failed.append(FailedRecord(source=source_name, code=code_from_name(path), reason=str(exc)))
+            report.failed.append(FailedRecord(source=source_name, code=code_from_name(path), reason=reason))
             continue
         source.imported += 1
         yield procedure

@@ -277,8 +277,9 @@ def import_structured_export(
             reason = f"invalid JSON (truncated?): {exc}"
             report.failed.append(FailedRecord(source=path.name, code=code_from_name(path), reason=reason))
             continue
-        except RecordError as exc:
-            report.failed.append(FailedRecord(source=path.name, code=code_from_name(path), reason=str(exc)))
+        except (RecordError, ValidationError) as exc:  # a value the model refuses fails this record only
+            reason = str(record_error(exc) if isinstance(exc, ValidationError) else exc)
+            report.failed.append(FailedRecord(source=path.name, code=code_from_name(path), reason=reason))
             continue
         source.imported += 1
         yield procedure

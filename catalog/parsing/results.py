@@ -28,6 +28,7 @@ def parse_results(text: str) -> list[ResultDocument]:
         position = match.end()
         if name:
             results.append(ResultDocument(name=name, code=match["code"]))
-    if not results and text and len(text) <= MAX_UNCODED_NAME_CHARS and "bản chính" not in text:
-        results.append(ResultDocument(name=text.strip(" .;")))
+    uncoded = text.strip(" .;")
+    if not results and uncoded and len(text) <= MAX_UNCODED_NAME_CHARS and "bản chính" not in text:
+        results.append(ResultDocument(name=uncoded))
     return results

@@ -199,3 +199,21 @@ def test_export_fee_that_does_not_parse_counts_as_present(shared_dir: Path, tmp_
     assert procedure.channels and all(c.fee is None for c in procedure.channels)
     fee = result.report.sources[0].fields["fee"]
     assert (fee.present, fee.parsed) == (1, 0)
+
+
+def test_a_value_the_model_refuses_fails_that_record_only(shared_dir: Path, tmp_path: Path) -> None:
+    """A results cell of bare punctuation parses to nothing (no empty result name), and any value
+    the procedure model refuses is reported for its record instead of stopping the import."""
+    ministry = tmp_path / "crawl" / "bo-tu-phap"
+    ministry.mkdir(parents=True)
+    record = json.loads((Path(PORTAL_CRAWL) / GOOD[0] / f"{GOOD[1]}.json").read_text(encoding="utf-8"))
+    (ministry / f"{GOOD[1]}.json").write_text(
+        json.dumps({**record, "ket_qua_xu_ly": "."}, ensure_ascii=False), encoding="utf-8"
+    )
+    refused = {**record, "ma_thu_tuc": "1.000081", "ten_thu_tuc": "\u00a0 "}  # a title of blanks only
+    (ministry / "1.000081.json").write_text(json.dumps(refused, ensure_ascii=False), encoding="utf-8")
+    result = import_sources([tmp_path / "crawl"], imported_on=date(2026, 1, 1), progress=False)
+    (procedure,) = result.procedures
+    assert procedure.code == GOOD[1] and procedure.results == []
+    (failed,) = result.report.failed
+    assert failed.code == "1.000081" and failed.reason.startswith("invalid ")

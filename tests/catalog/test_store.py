@@ -36,8 +36,21 @@ def test_version_is_the_checksum_of_the_file(catalog: Catalog, small: Path) -> N
     loaded = load_catalog(small)
     assert loaded.version == json.loads(manifest_path(small).read_text())["sha256"][:12]
     assert catalog.version == catalog.manifest.sha256[:12]
-    # Built in memory from the same procedures: the same content gives the same version.
-    assert Catalog(list(loaded)).version == Catalog(list(loaded)).version
+    # Built in memory: the version follows the content, not the order procedures came in.
+    procedures = list(loaded)
+    assert Catalog(procedures[::-1]).version == Catalog(procedures).version
+    edited = [procedures[0].model_copy(update={"title": procedures[0].title + " (sửa)"}), *procedures[1:]]
+    assert Catalog(edited).version != Catalog(procedures).version
+
+
+def test_saved_files_are_readable_by_other_users(catalog: Catalog, tmp_path: Path) -> None:
+    """The service may run as another user than the import; a replaced file keeps its mode."""
+    path = tmp_path / "c.jsonl.gz"
+    save_catalog(list(catalog)[:2], path, sources=["test"])
+    assert path.stat().st_mode & 0o777 == 0o644 and manifest_path(path).stat().st_mode & 0o777 == 0o644
+    path.chmod(0o640)
+    save_catalog(list(catalog)[:3], path, sources=["test"])
+    assert path.stat().st_mode & 0o777 == 0o640
 
 
 def test_a_catalog_edited_after_its_manifest_is_refused(small: Path) -> None:

@@ -304,11 +304,14 @@ class PolicyMatcher:
     ) -> list[PolicyMatch]:
         """Policies for the profile, best first; those with a failed criterion only on request."""
         as_of = as_of or vietnam_today()
+        # Trading a sector's goods is not working in it: a pork stall is trade and services for SME
+        # size, and no investment in agriculture.
         sector_ids = [
             m.sector.id
             for m in match_sectors(
                 profile.activity, vsic=profile.vsic, table=self._sectors, fallback=self._fallback
             )
+            if not m.trade_only
         ]
         matches = []
         for policy in self._table.policies:

@@ -13,6 +13,10 @@ and matches a free-text activity against it:
    "trang trại nuôi gà" is farming and "quán cơm gà" is not. Context words themselves obey the
    blockers ("nhà hàng trang trại" is a restaurant), and `context_excludes` blanks phrases that
    contain a context word but name something else ("thức ăn chăn nuôi" is a farm input);
+   a contextual keyword beside one of the sector's `trade_context` words ("bán rau sạch") reads
+   as trade in the sector's goods: the sector matches, marked trade-only, and only its requirements
+   without triggers apply (the farm-food safety certificate), because triggers and own production
+   still need a `context` word (no livestock registration or farm-product VAT for a pork stall);
 4. when nothing matched, an optional `fallback` may propose sectors. Embedding similarity to the
    sector descriptions was tried as that fallback and rejected: with multilingual-e5-small every
    sector scores 0.82-0.86 for any activity ("dịch vụ giặt là" came out closest to food service),
@@ -72,6 +76,7 @@ class Sector(BaseModel):
     context: tuple[str, ...] = ()
     context_blockers: tuple[str, ...] = ()
     context_excludes: tuple[str, ...] = ()
+    trade_context: tuple[str, ...] = ()
     # Phrases that contain a keyword but name another trade ("vật liệu xây dựng" is retail, not
     # construction); they are blanked before this sector's keywords are looked up.
     excludes: tuple[str, ...] = ()
@@ -91,6 +96,8 @@ class SectorMatch(BaseModel):
 
     sector: Sector
     evidence: str
+    # The activity only trades the sector's goods (a shop selling pork is not a farm).
+    trade_only: bool = False
 
 
 @lru_cache(maxsize=4)
@@ -206,6 +213,23 @@ class SectorReading:
             return f"hoạt động có từ “{keyword}” cùng “{context}”"
         return None
 
+    def traded_goods(self) -> str | None:
+        """Evidence that the activity trades the sector's goods: a contextual keyword in a clause
+        with a trade word and no blocker ("bán thịt lợn", not "quán cơm gà"), or None."""
+        sector = self.sector
+        text = self._context_text
+        goods = next(
+            (
+                keyword
+                for keyword in sector.contextual_keywords
+                if text.mentions_in_context(keyword, sector.trade_context, sector.context_blockers)
+            ),
+            None,
+        )
+        if goods is None:
+            return None
+        return f"hoạt động có từ “{goods}” cùng “{text.first_mention(sector.trade_context)}”"
+
     def produces_own_goods(self) -> bool:
         """A farm sector whose activity shows the business grows or raises what it sells."""
         return self.sector.agricultural_products and self.first_mention(self.sector.context) is not None
@@ -229,8 +253,11 @@ def match_sectors(
         if vsic and (division := next((d for d in sector.vsic if vsic.startswith(d)), None)):
             matches.append(SectorMatch(sector=sector, evidence=f"mã VSIC {vsic} thuộc nhóm {division}"))
             continue
-        if evidence := SectorReading(sector, text).evidence():
+        reading = SectorReading(sector, text)
+        if evidence := reading.evidence():
             matches.append(SectorMatch(sector=sector, evidence=evidence))
+        elif evidence := reading.traded_goods():
+            matches.append(SectorMatch(sector=sector, evidence=evidence, trade_only=True))
     if not matches and fallback is not None:
         matches = fallback(activity, table.sectors)
     return matches

@@ -404,7 +404,8 @@ def test_startup_notebook_renders_a_timeline_chart() -> None:
 
 
 @pytest.mark.parametrize(
-    "activity", ["cơm gà", "bán gà rán, bún bò", "quán phở bò", "quán chè", "quán cơm gà nhà nuôi"]
+    "activity",
+    ["cơm gà", "quán cơm gà", "bán gà rán, bún bò", "quán phở bò", "quán chè", "quán cơm gà nhà nuôi"],
 )
 def test_dishes_are_not_farming(planner: StartupPlanner, activity: str) -> None:
     plan = plan_for(planner, legal_form="tnhh_1tv", activity=activity)
@@ -421,6 +422,26 @@ def test_a_real_farm_is_still_agriculture(planner: StartupPlanner) -> None:
     # A farm that also runs an eatery: the dish is not livestock, the crop is still farming.
     mixed = plan_for(planner, legal_form="dntn", activity="trồng rau và bán cơm gà")
     assert {"agriculture", "food_beverage"} <= set(mixed.sectors) and "1.014952" not in mixed.codes()
+
+
+@pytest.mark.parametrize("activity", ["bán rau sạch", "bán thịt lợn", "sơ chế rau"])
+def test_selling_fresh_farm_food_needs_the_farm_food_safety_certificate(
+    planner: StartupPlanner, activity: str
+) -> None:
+    plan = plan_for(planner, legal_form="tnhh_1tv", activity=activity)
+    assert "agriculture" in plan.sectors
+    assert "2.001827" in plan.codes()  # ATTP for trading farm food (Thông tư 38/2018/TT-BNNPTNT)
+    # Selling is not farming: no livestock registration, no VAT rule for own farm products.
+    assert "1.014952" not in plan.codes() and "1.008128" not in plan.codes()
+    assert "tự sản xuất" not in plan.vat_reason
+
+
+def test_a_farm_food_shop_is_trade_for_policies(catalog: Catalog) -> None:
+    shop = parse_profile({"legal_form": "tnhh_1tv", "activity": "bán thịt lợn", "employees": 150})
+    farm = parse_profile({"legal_form": "tnhh_1tv", "activity": "trang trại nuôi lợn", "employees": 150})
+    matcher = PolicyMatcher(catalog)
+    assert "agriculture_investment" not in {m.policy_id for m in matcher.match(shop)}
+    assert "agriculture_investment" in {m.policy_id for m in matcher.match(farm)}
 
 
 def test_selling_farm_inputs_is_not_own_production(planner: StartupPlanner) -> None:

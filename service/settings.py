@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -32,7 +32,7 @@ class Settings(BaseSettings):
     redis_cluster: bool = Field(False, description="`redis_url` names a node of a Redis Cluster")
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
-    log_level: str = "info"
+    log_level: Literal["critical", "error", "warning", "info", "debug", "trace"] = "info"
 
     cache_ttl_seconds: int = Field(600, ge=0, description="lifetime of cached answers; 0 disables the cache")
     redis_timeout_seconds: float = Field(
@@ -67,6 +67,17 @@ class Settings(BaseSettings):
         ge=1,
         description="intra-op threads of the query encoder in each worker; keep workers × threads ≤ cores",
     )
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _lower_case(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
+
+    @field_validator("dossier_log", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        """`TTHC_DOSSIER_LOG=` (a common way to unset in env and compose files) means no log."""
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("api_keys", "cors_origins", mode="before")
     @classmethod

@@ -52,7 +52,7 @@ async def search_page(
 
     results: list[Any] = []
     error = None
-    if q.strip() and components.search is not None:
+    if q.strip():
         filters = SearchFilters(field=field or None, level=level, fully_online=fully_online or None)
         try:
             results = run_search(components, q, limit=20, filters=filters)

@@ -51,6 +51,7 @@ def test_serve_checks_the_catalog_before_starting(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings_cleared: None
 ) -> None:
     monkeypatch.setenv("TTHC_CATALOG_PATH", str(tmp_path / "missing.jsonl.gz"))
+    monkeypatch.setattr("uvicorn.run", lambda *_, **__: pytest.fail("the service started"))
     result = runner.invoke(app, ["serve"])
     assert result.exit_code == 2
     assert "catalog file not found" in result.stderr and "Traceback" not in result.output

@@ -50,6 +50,7 @@ def test_an_unreadable_dossier_log_stops_the_start_with_the_line_to_fix(
     from service.settings import get_settings
 
     monkeypatch.setenv("TTHC_DOSSIER_LOG", str(log))
+    monkeypatch.setattr("uvicorn.run", lambda *_, **__: pytest.fail("the service started"))
     get_settings.cache_clear()
     try:
         result = CliRunner().invoke(cli, ["serve"])

@@ -17,7 +17,7 @@ def test_readme_configuration_table_lists_every_setting() -> None:
     documented = set(re.findall(r"`(TTHC_[A-Z_]+)`", README.read_text(encoding="utf-8")))
     expected = {f"TTHC_{name.upper()}" for name in Settings.model_fields}
     assert expected - documented == set()
-    assert documented - expected == {"TTHC_SHARED_DIR"}  # read by the tests and importers, not the service
+    assert documented - expected == {"TTHC_SHARED_DIR"}  # read by the tests only
 
 
 def test_environment_values_parse_as_documented(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -27,8 +27,14 @@ def test_environment_values_parse_as_documented(monkeypatch: pytest.MonkeyPatch)
     settings = Settings()
     assert settings.api_keys == ["ihanoi-1", "counter-2"] and settings.cors_origins == []
     assert settings.redis_cluster and settings.dossier_log == Path("/data/dossiers.jsonl")
+    monkeypatch.setenv("TTHC_DOSSIER_LOG", "")
+    assert Settings().dossier_log is None  # blank = unset
     monkeypatch.setenv("TTHC_PORT", "80000")
     with pytest.raises(ValidationError, match="port"):
+        Settings()
+    monkeypatch.setenv("TTHC_PORT", "8000")
+    monkeypatch.setenv("TTHC_LOG_LEVEL", "bogus")
+    with pytest.raises(ValidationError, match="log_level"):
         Settings()
 
 

@@ -39,11 +39,11 @@ def open_catalog(path: Path | None) -> Catalog:
 
 def configured_dossier_logs() -> list[DossierLog] | None:
     """The dossier log named by `TTHC_DOSSIER_LOG` (co-occurrence suggestions), None when unset."""
-    from models.recommend import DossierLogError, load_dossier_logs
-
     path = get_settings().dossier_log
     if path is None:
         return None
+    from models.recommend import DossierLogError, load_dossier_logs
+
     try:
         return load_dossier_logs(path)
     except DossierLogError as exc:

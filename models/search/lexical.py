@@ -142,9 +142,16 @@ class LexicalIndex:
     """BM25 indexes of every field × stream of a catalog, plus the folded vocabulary for typo repair."""
 
     def __init__(
-        self, codes: list[str], indexes: dict[tuple[str, str], bm25s.BM25], title_terms: list[list[str]]
+        self,
+        codes: list[str],
+        indexes: dict[tuple[str, str], bm25s.BM25],
+        title_terms: list[list[str]],
+        *,
+        fingerprint: dict[str, object],
     ) -> None:
         self.codes = codes
+        # What this index was built with; `save` records it and `load` compares it with today's.
+        self.fingerprint = fingerprint
         self.indexes = indexes
         # Folded content words and bigrams of each title, for the coverage score.
         self.title_terms = [frozenset(terms) for terms in title_terms]
@@ -169,6 +176,7 @@ class LexicalIndex:
     ) -> LexicalIndex:
         """Index a catalog's procedures."""
         params = params or BM25Params()
+        custom_lexicon = lexicon is not None
         lexicon = lexicon or default_lexicon()
         procedures = list(procedures)
         corpus: dict[tuple[str, str], list[list[str]]] = {(f, s): [] for f in FIELDS for s in STREAMS}
@@ -186,13 +194,20 @@ class LexicalIndex:
             index = bm25s.BM25(method=params.method, k1=params.k1, b=params.b)
             index.index(docs, show_progress=False)
             indexes[key] = index
-        return cls([p.code for p in procedures], indexes, title_terms)
+        # A lexicon passed in has no file checksum: mark it, so a saved index built with it never
+        # passes for one built with the shipped lexicon.
+        fingerprint = {
+            **index_fingerprint(),
+            "bm25": params.model_dump(),
+            **({"lexicon_sha256": "custom lexicon"} if custom_lexicon else {}),
+        }
+        return cls([p.code for p in procedures], indexes, title_terms, fingerprint=fingerprint)
 
     def save(self, directory: Path) -> None:
         """Write the index under `directory` (one bm25s folder per field × stream)."""
         directory.mkdir(parents=True, exist_ok=True)
         (directory / "codes.json").write_text(json.dumps(self.codes), encoding="utf-8")
-        (directory / "fingerprint.json").write_text(json.dumps(index_fingerprint()), encoding="utf-8")
+        (directory / "fingerprint.json").write_text(json.dumps(self.fingerprint), encoding="utf-8")
         terms = [sorted(t) for t in self.title_terms]
         (directory / "title_terms.json").write_text(json.dumps(terms, ensure_ascii=False), encoding="utf-8")
         for (field, stream), index in self.indexes.items():
@@ -206,7 +221,7 @@ class LexicalIndex:
         except (OSError, json.JSONDecodeError) as exc:
             raise StaleIndexError(f"{directory}: no readable fingerprint.json") from exc
         if fingerprint != index_fingerprint():
-            raise StaleIndexError(f"{directory}: built with another index format or lexicon")
+            raise StaleIndexError(f"{directory}: built with another index format, BM25 parameters or lexicon")
         codes = json.loads((directory / "codes.json").read_text(encoding="utf-8"))
         title_terms = json.loads((directory / "title_terms.json").read_text(encoding="utf-8"))
         indexes = {
@@ -214,7 +229,7 @@ class LexicalIndex:
             for f in FIELDS
             for s in STREAMS
         }
-        return cls(codes, indexes, title_terms)
+        return cls(codes, indexes, title_terms, fingerprint=fingerprint)
 
     def corrections(self, syllables: Sequence[str]) -> tuple[list[str], list[str]]:
         """Folded unigrams and bigrams that repair query syllables missing from the vocabulary.

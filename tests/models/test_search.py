@@ -293,3 +293,18 @@ def test_a_stale_lexical_index_is_rebuilt_in_memory(
     engine = SearchEngine.from_artefacts(catalog, artefacts.root.parent)
     assert "run `tthc build`" in caplog.text
     assert engine.search("đăng ký khai sinh")[0].code == "1.001193"
+
+
+def test_a_saved_index_built_with_other_parameters_is_stale(catalog: Catalog, tmp_path) -> None:
+    from models.search.lexical import BM25Params, LexicalIndex, StaleIndexError
+    from models.text.lexicon import default_lexicon
+
+    procedures = list(catalog)[:20]
+    LexicalIndex.build(procedures, progress=False).save(tmp_path / "default")
+    assert LexicalIndex.load(tmp_path / "default").codes == [p.code for p in procedures]
+    tuned = BM25Params().model_copy(update={"k1": BM25Params().k1 + 0.5})
+    LexicalIndex.build(procedures, params=tuned, progress=False).save(tmp_path / "tuned")
+    LexicalIndex.build(procedures, lexicon=default_lexicon(), progress=False).save(tmp_path / "lexicon")
+    for name in ("tuned", "lexicon"):
+        with pytest.raises(StaleIndexError, match="BM25 parameters or lexicon"):
+            LexicalIndex.load(tmp_path / name)

@@ -120,6 +120,8 @@ def _write_atomically(path: Path, data: bytes) -> None:
         os.fchmod(handle, mode)
         with os.fdopen(handle, "wb") as out:
             out.write(data)
+            out.flush()
+            os.fsync(out.fileno())  # on disk before the rename: a power cut never leaves it empty
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

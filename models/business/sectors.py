@@ -10,8 +10,9 @@ and matches a free-text activity against it:
 3. a sector's *contextual* keywords name its goods but also everyday things ("gà", "chè" are farm
    animals and crops, and dishes): they count only in a clause that also holds one of the sector's
    `context` words ("nuôi", "trồng") and none of its `context_blockers` ("quán", "cơm", "phở"), so
-   "trang trại nuôi gà" is farming and "quán cơm gà" is not. Context words themselves obey the
-   blockers ("nhà hàng trang trại" is a restaurant), and `context_excludes` blanks phrases that
+   "trang trại nuôi gà" is farming and "quán cơm gà" is not (likewise "cà phê" is a drinks
+   service beside "quán", "uống", "pha", not beside "trồng", "rang xay"). Context words themselves
+   obey the blockers ("nhà hàng trang trại" is a restaurant), and `context_excludes` blanks phrases that
    contain a context word but name something else ("thức ăn chăn nuôi" is a farm input);
    a contextual keyword beside one of the sector's `trade_context` words ("bán rau sạch") reads
    as trade in the sector's goods: the sector matches, marked trade-only, and only its requirements

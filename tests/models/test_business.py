@@ -487,6 +487,23 @@ def test_food_service_certificate_only_when_food_is_prepared_or_served(
         assert "Điều 12" in packaged[0].reason
 
 
+@pytest.mark.parametrize(
+    ("activity", "serves_coffee"),
+    [
+        ("quán cà phê", True),
+        ("cà phê sữa đá mang đi", True),
+        ("trồng cà phê", False),
+        ("rang xay cà phê đóng gói", False),
+    ],
+)
+def test_coffee_is_a_drinks_service_only_when_it_is_served(
+    planner: StartupPlanner, activity: str, serves_coffee: bool
+) -> None:
+    plan = plan_for(planner, legal_form="ho_kinh_doanh", activity=activity)
+    assert any(SERVICE_CERTIFICATE in i.title for i in plan.items) is serves_coffee
+    assert ("food_beverage" in plan.sectors) is serves_coffee
+
+
 UNCHECKED = "chưa kiểm tra được"
 
 

@@ -28,8 +28,8 @@ _KIND_BY_SUFFIX = [
     (re.compile(r"/QĐ-"), "Quyết định"),
     (re.compile(r"/NQ-"), "Nghị quyết"),
 ]
-# A law's own short name, optionally followed by its year ("Luật Cư trú 2020").
-_LAW_NAME = re.compile(r"^(Luật [^\d/]{2,50}?)(?: \d{4})?$", re.IGNORECASE)
+# A law's own short name, optionally followed by its year ("Luật Cư trú 2020", "... năm 2016").
+_LAW_NAME = re.compile(r"^(Luật [^\d/]{2,50}?)(?:\s+năm)?(?:\s+\d{4})?$", re.IGNORECASE)
 _AMENDING = re.compile(r"^luật sửa đổi", re.IGNORECASE)
 _NUMBER = re.compile(r"\d+[\w.]*/(\d{4})/[\w-]+")
 _RANK = {"Luật": 0, "Nghị định": 1, "Thông tư liên tịch": 2, "Thông tư": 3, "Nghị quyết": 4, "Quyết định": 5}

@@ -412,3 +412,18 @@ def test_the_path_not_chosen_is_not_followed(suggester):
     assert "1.002755" not in permanent[:5] and "1.010028" not in permanent[:5]  # gia hạn, xóa tạm trú
     temporary = _codes(suggester.suggest(codes=["1.004194"]))
     assert "1.002755" in temporary[:3]  # on the tạm trú path, extending it is next
+
+
+@pytest.mark.parametrize(
+    ("title", "citation"),
+    [
+        ("LUẬT Đấu giá tài sản năm 2016", "Luật Đấu giá tài sản 01/2016/QH14"),
+        ("Luật Cư trú 2020", "Luật Cư trú 01/2016/QH14"),
+        ("Luật sửa đổi, bổ sung một số điều của Luật Đấu giá tài sản", "Luật 01/2016/QH14"),
+    ],
+)
+def test_a_law_is_cited_by_its_own_name_without_its_year(title: str, citation: str) -> None:
+    from catalog.schema import LegalBasis
+    from models.recommend.legal import cite
+
+    assert cite(LegalBasis(number="01/2016/QH14", title=title)) == citation

@@ -20,11 +20,12 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import get_args
 
-from catalog.store import Catalog, load_catalog
-from models.artefacts import ENCODER_DIR, build_artefacts, ensure_artefacts, load_artefacts
+from catalog.store import load_catalog
+from models.artefacts import ENCODER_DIR, build_artefacts, ensure_artefacts
 from models.search.baselines import Fts5Baseline
-from models.search.engine import EncodedDense, SearchEngine
+from models.search.engine import QueryEncoderName, SearchEngine
 from models.search.lexical import LexicalIndex
 from models.search.synthetic import synthetic_queries
 from service.settings import get_settings
@@ -60,17 +61,6 @@ def _row(name: str, latencies: list[float]) -> str:
     return f"{name:<46} {p50:>9.2f} {p99:>9.2f} {max(ordered):>9.2f} {throughput:>10.0f}"
 
 
-def _engine(catalog: Catalog, artefacts_dir: Path, encoder: str, threads: int) -> SearchEngine:
-    """The engine as the service builds it (ONNX) or as `SearchEngine.from_artefacts` does (torch)."""
-    runtime, precision = encoder.split("-")
-    if runtime == "torch":
-        return SearchEngine.from_artefacts(catalog, artefacts_dir, precision=precision, threads=threads)  # type: ignore[arg-type]
-    artefacts = load_artefacts(catalog, artefacts_dir)
-    query_encoder = artefacts.load_query_encoder(precision=precision, threads=threads)  # type: ignore[arg-type]
-    dense = EncodedDense(query_encoder, artefacts.load_dense_index())
-    return SearchEngine(catalog, lexical=LexicalIndex.load(artefacts.step_dir("lexical")), dense=dense)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -79,7 +69,7 @@ def main() -> None:
     parser.add_argument("--rebuild", action="store_true", help="time a full build in a scratch folder")
     parser.add_argument(
         "--encoder",
-        choices=["onnx-int8", "onnx-fp32", "torch-int8", "torch-fp32"],
+        choices=get_args(QueryEncoderName),
         default="onnx-int8",
         help="query encoder (onnx-int8 is the one the service runs)",
     )
@@ -105,7 +95,7 @@ def main() -> None:
 
     rss_before = _rss_mb()
     started = time.perf_counter()
-    engine = _engine(catalog, artefacts_dir, args.encoder, args.threads)
+    engine = SearchEngine.from_artefacts(catalog, artefacts_dir, encoder=args.encoder, threads=args.threads)
     print(f"engine load: {time.perf_counter() - started:.1f} s, +{_rss_mb() - rss_before:.0f} MB RSS")
     lexical_only = SearchEngine(catalog, lexical=engine.lexical)
     fts5 = Fts5Baseline(catalog)

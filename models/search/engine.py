@@ -29,10 +29,13 @@ from models.text.normalize import fold_diacritics
 from models.text.stopwords import ENGLISH_STOPWORDS, VIETNAMESE_STOPWORDS
 
 if TYPE_CHECKING:
-    from models.embedding.encoder import Encoder, Precision
+    from models.embedding.encoder import TextEncoder
     from models.search.dense import DenseIndex
 
 log = logging.getLogger(__name__)
+
+# Query encoders an engine on built artefacts can run: runtime and precision.
+QueryEncoderName = Literal["onnx-int8", "onnx-fp32", "torch-int8", "torch-fp32"]
 
 MAX_QUERY_CHARS = 2000
 DEFAULT_LIMIT = 10
@@ -93,7 +96,7 @@ class DenseScorer(Protocol):
 class EncodedDense:
     """Dense scores of every procedure: the e5 query vector against the FAISS passage index."""
 
-    def __init__(self, encoder: Encoder, index: DenseIndex, *, depth: int = DENSE_DEPTH) -> None:
+    def __init__(self, encoder: TextEncoder, index: DenseIndex, *, depth: int = DENSE_DEPTH) -> None:
         import faiss
 
         # FAISS's OpenMP workers spin after each search and starve torch's threads: measured here,
@@ -176,6 +179,8 @@ class SearchEngine:
         }
         self._cache: OrderedDict[tuple[str, int, SearchFilters | None], list[SearchHit]] = OrderedDict()
         self._cache_size = cache_size
+        # Why a stale or missing saved lexical index was rebuilt in memory (`from_artefacts`).
+        self.stale_lexical: str | None = None
 
     @classmethod
     def from_artefacts(
@@ -183,29 +188,42 @@ class SearchEngine:
         catalog: Catalog,
         artefacts_dir: Path,
         *,
-        precision: Precision = "int8",
+        encoder: QueryEncoderName = "torch-int8",
         threads: int = 1,
         **options: object,
     ) -> SearchEngine:
         """An engine on the built lexical and dense indexes of this catalog version.
 
-        int8 query encoding by default: it halves the latency of the query path (see
-        `benchmarks/search_latency.py`). One torch thread by default: measured on the shared
-        2-core machine, two threads wait on each other whenever another process holds a core
-        (p50 ~200 ms instead of ~25 ms); serve more queries with more worker processes instead.
+        `encoder` encodes queries: the torch model the index was built with ("torch-int8" by
+        default: int8 halves the latency of the query path) or its ONNX Runtime export, which the
+        service runs ("onnx-int8": no torch import, ~8 s sooner start, a new query ~3 ms); see
+        `benchmarks/search_latency.py`. One thread by default: measured on the shared 2-core
+        machine, two threads wait on each other whenever another process holds a core (p50 ~200 ms
+        instead of ~25 ms); serve more queries with more worker processes instead.
+
+        A stale or missing lexical step is rebuilt in memory (seconds) so results stay correct;
+        `stale_lexical` then says why, for the caller to report with "run `tthc build`".
         """
         from models.artefacts import ArtefactsError, load_artefacts
 
         artefacts = load_artefacts(catalog, artefacts_dir, steps=["dense"])
+        stale: str | None = None
         try:
             lexical = LexicalIndex.load(artefacts.step_dir("lexical"))
         except (ArtefactsError, StaleIndexError) as exc:
-            # Cheap to rebuild (seconds), so serve correct results now and say how to persist them.
+            stale = str(exc)
             log.warning("%s; indexing in memory (run `tthc build`)", exc)
             lexical = LexicalIndex.build(catalog, progress=False)
-        encoder = artefacts.load_encoder(precision=precision, threads=threads)
-        dense = EncodedDense(encoder, artefacts.load_dense_index())
-        return cls(catalog, lexical=lexical, dense=dense, **options)  # type: ignore[arg-type]
+        precision: Literal["fp32", "int8"] = "int8" if encoder.endswith("-int8") else "fp32"
+        query_encoder = (
+            artefacts.load_encoder(precision=precision, threads=threads)
+            if encoder.startswith("torch-")
+            else artefacts.load_query_encoder(precision=precision, threads=threads)
+        )
+        dense = EncodedDense(query_encoder, artefacts.load_dense_index())
+        engine = cls(catalog, lexical=lexical, dense=dense, **options)  # type: ignore[arg-type]
+        engine.stale_lexical = stale
+        return engine
 
     def analyse(self, query: str) -> AnalysedQuery:
         """How the engine reads a query (kind, syllables, lexicon terms)."""

@@ -127,7 +127,11 @@ def analyse_query(
 
 def _new_tokens(tokens: dict[str, list[str]], typed: dict[str, list[str]]) -> dict[str, list[str]]:
     """`tokens` without those the query typed already, stream by stream."""
-    return {stream: [t for t in v if t not in set(typed.get(stream, ()))] for stream, v in tokens.items()}
+    new: dict[str, list[str]] = {}
+    for stream, values in tokens.items():
+        seen = set(typed.get(stream, ()))
+        new[stream] = [t for t in values if t not in seen]
+    return new
 
 
 def lexical_query(query: AnalysedQuery, index: LexicalIndex) -> LexicalQuery:

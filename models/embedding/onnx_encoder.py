@@ -17,16 +17,12 @@ from typing import Literal
 import numpy as np
 
 from models.embedding.convert import MAX_SEQ_LENGTH
-from models.embedding.encoder import EncoderNotFoundError, default_threads
+from models.embedding.encoder import QUERY_MAX_TOKENS, EncoderNotFoundError, cut_tokens, default_threads
 from models.embedding.onnx_export import onnx_path
 from models.embedding.onnx_quantize import int8_path
 
 OnnxPrecision = Literal["fp32", "int8"]
 _CHUNK = 32
-# Queries are cut here (passages at 512): a query costs time linear-to-quadratic in its tokens
-# (int8, one core: 16 tokens ~3 ms, 128 ~15 ms, 512 ~90 ms), and a pasted page must not hold a
-# worker for 100 ms. Everyday queries are far shorter (generated: ≤ 70 tokens, dev: ≤ 27).
-QUERY_MAX_TOKENS = 128
 
 
 class OnnxEncoder:
@@ -99,18 +95,9 @@ class OnnxEncoder:
                 encodings = self._tokenizer.encode_batch([texts[i] for i in rows])
             ids = np.array([e.ids for e in encodings], dtype=np.int64)
             mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-            if ids.shape[1] > max_tokens:
-                ids, mask = self._cut(ids, mask, max_tokens)
+            ids, mask = cut_tokens(ids, mask, end_id=self._end_id, max_tokens=max_tokens)
             out[rows] = self._session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
         return out
-
-    def _cut(self, ids: np.ndarray, mask: np.ndarray, max_tokens: int) -> tuple[np.ndarray, np.ndarray]:
-        """What the tokenizer's truncation at `max_tokens` gives: the head of each longer text,
-        closed by its end token (the tokenizer itself stays at 512 for passages)."""
-        longer = mask[:, max_tokens] == 1
-        ids, mask = ids[:, :max_tokens].copy(), mask[:, :max_tokens].copy()
-        ids[longer, -1] = self._end_id
-        return ids, mask
 
 
 def _nfc(text: str) -> str:

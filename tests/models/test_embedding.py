@@ -26,8 +26,7 @@ from models.embedding.convert import (
     dequantize_q4_0,
     read_layout,
 )
-from models.embedding.encoder import Encoder
-from models.embedding.onnx_encoder import QUERY_MAX_TOKENS
+from models.embedding.encoder import QUERY_MAX_TOKENS, Encoder
 from models.embedding.onnx_export import ONNX_DIR, WEIGHTS_FILE, export_onnx, read_export_manifest
 from models.embedding.onnx_quantize import (
     INT8_DIR,
@@ -294,7 +293,7 @@ def test_int8_query_encoder_stays_close_to_fp32_and_keeps_the_ranking(
 
 
 @pytest.mark.slow
-def test_long_queries_are_cut_like_the_tokenizer_would(artefacts: Artefacts) -> None:
+def test_long_queries_are_cut_like_the_tokenizer_would(artefacts: Artefacts, encoder: Encoder) -> None:
     from tokenizers import Tokenizer
 
     onnx_encoder = artefacts.load_query_encoder(precision="fp32")
@@ -310,6 +309,10 @@ def test_long_queries_are_cut_like_the_tokenizer_would(artefacts: Artefacts) -> 
     np.testing.assert_allclose(onnx_encoder.encode_queries([long_query])[0], expected, atol=1e-5)
     np.testing.assert_allclose(batch[1], expected, atol=1e-5)
     np.testing.assert_allclose(batch[0], onnx_encoder.encode_queries([SENTENCES[0]])[0], atol=1e-5)
+    # The torch encoder (`tthc search`) cuts queries at the same length as the served ONNX one.
+    torch_batch = encoder.encode_queries([SENTENCES[0], long_query])
+    np.testing.assert_allclose(torch_batch[1], expected, atol=1e-4)
+    np.testing.assert_allclose(torch_batch[0], encoder.encode_queries([SENTENCES[0]])[0], atol=1e-5)
     # Passages keep the full 512 tokens.
     passage = onnx_encoder.encode_passages([long_query])[0]
     assert float(passage @ onnx_encoder.encode_passages([" ".join(SENTENCES * 3)])[0]) < 0.9999

@@ -28,4 +28,6 @@ def test_search_notebook_runs_and_plots(artefacts: Artefacts, monkeypatch: pytes
     for system in ("sqlite-fts5", "bm25-folded", "dense-e5", "ours"):
         assert system in text
     assert "colloquial" in text and "no_diacritics" in text
-    assert any("image/png" in o.get("data", {}) for o in outputs)
+    # One table and chart for the dev set, one for the written tuning queries.
+    assert " 128 " in text and " 560 " in text
+    assert sum("image/png" in o.get("data", {}) for o in outputs) == 2

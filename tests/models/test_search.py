@@ -6,6 +6,7 @@ import io
 import json
 import random
 from collections import Counter, defaultdict
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -17,7 +18,7 @@ from cli.search import run_batch
 from models.artefacts import Artefacts
 from models.search.baselines import FoldedBM25Baseline, Fts5Baseline
 from models.search.engine import MAX_QUERY_CHARS, InvalidQueryError, SearchEngine, SearchFilters
-from models.search.evaluation import evaluate, load_eval_queries
+from models.search.evaluation import WRITTEN_QUERIES, evaluate, load_eval_queries
 from models.search.query import QueryKind, lexical_query
 from models.search.synthetic import core_title
 from models.text.normalize import fold_diacritics, has_diacritics, normalize_vietnamese, tokenize
@@ -221,28 +222,51 @@ def test_cli_rejects_an_empty_query_without_a_traceback() -> None:
     assert "empty" in result.output and "Traceback" not in result.output
 
 
-# Floors just under the measured dev figures (R@1 0.625, R@5 0.852, MRR@10 0.718, worst style
-# R@5 0.769): a regression guard, not issue 4's targets (R@1 0.85, R@5 0.95, MRR 0.90), which the
-# search does not reach yet. Raise them when the method improves.
-DEV_FLOORS = {"recall@1": 0.62, "recall@5": 0.86, "mrr@10": 0.71, "style recall@5": 0.76}
+# Floors just under the measured figures (dev: R@1 0.656, R@5 0.867, MRR@10 0.741, worst style
+# R@5 0.769; written: R@1 0.525, R@5 0.841, MRR@10 0.657, worst style R@5 0.43, English about
+# obscure procedures): a regression guard, not issue 4's targets (R@1 0.85, R@5 0.95, MRR 0.90),
+# which the search does not reach yet. Raise them when the method improves.
+# "margin": how far above SQLite FTS5 and folded BM25 each metric must stay (the written queries
+# keep more of the procedure's own words, so the lexical baselines do better on them: R@1 0.43).
+DEV_FLOORS = {"recall@1": 0.64, "recall@5": 0.86, "mrr@10": 0.73, "style recall@5": 0.76, "margin": 0.10}
+WRITTEN_FLOORS = {"recall@1": 0.51, "recall@5": 0.83, "mrr@10": 0.65, "style recall@5": 0.40, "margin": 0.08}
 
 
 @pytest.mark.slow
-def test_dev_set_quality_above_baselines_and_floors(catalog: Catalog, artefacts: Artefacts) -> None:
-    """Dev-set quality (measured here, never tuned on): clearly above both lexical baselines."""
+@pytest.mark.parametrize(
+    ("queries", "floors"),
+    [(EVAL / "search_dev.jsonl", DEV_FLOORS), (WRITTEN_QUERIES, WRITTEN_FLOORS)],
+    ids=["dev", "written"],
+)
+def test_quality_above_baselines_and_floors(
+    catalog: Catalog, artefacts: Artefacts, queries: Path, floors: dict[str, float]
+) -> None:
+    """Quality on the dev set (measured here, never tuned on) and on the written tuning queries:
+    clearly above both lexical baselines, and not below the floors."""
     full = SearchEngine.from_artefacts(catalog, artefacts.root.parent)
-    queries = load_eval_queries(EVAL / "search_dev.jsonl")
-    ours = evaluate("ours", queries, lambda q: [h.code for h in full.search(q)])
+    rows = load_eval_queries(queries)
+    ours = evaluate("ours", rows, lambda q: [h.code for h in full.search(q)])
     for name, baseline in (("fts5", Fts5Baseline(catalog)), ("bm25", FoldedBM25Baseline(catalog))):
-        theirs = evaluate(name, queries, baseline.search).overall
-        assert ours.overall.recall[1] >= theirs.recall[1] + 0.10, name
-        assert ours.overall.recall[5] >= theirs.recall[5] + 0.10, name
-        assert ours.overall.mrr >= theirs.mrr + 0.10, name
-    assert ours.overall.recall[1] >= DEV_FLOORS["recall@1"]
-    assert ours.overall.recall[5] >= DEV_FLOORS["recall@5"]
-    assert ours.overall.mrr >= DEV_FLOORS["mrr@10"]
+        theirs = evaluate(name, rows, baseline.search).overall
+        assert ours.overall.recall[1] >= theirs.recall[1] + floors["margin"], name
+        assert ours.overall.recall[5] >= theirs.recall[5] + floors["margin"], name
+        assert ours.overall.mrr >= theirs.mrr + floors["margin"], name
+    assert ours.overall.recall[1] >= floors["recall@1"]
+    assert ours.overall.recall[5] >= floors["recall@5"]
+    assert ours.overall.mrr >= floors["mrr@10"]
     for style, metrics in ours.by_style.items():
-        assert metrics.recall[5] >= DEV_FLOORS["style recall@5"], style
+        assert metrics.recall[5] >= floors["style recall@5"], style
+
+
+def test_written_queries_name_catalog_procedures_in_every_style(catalog: Catalog) -> None:
+    rows = load_eval_queries(WRITTEN_QUERIES)
+    assert len(rows) == 560 and len({r.id for r in rows}) == len(rows)
+    assert all(catalog.get(code=code) is not None for r in rows for code in r.relevant)
+    styles = Counter(r.style for r in rows)
+    assert styles["colloquial"] == 280
+    others = {"no_diacritics", "typo", "counter_keyword", "acronym_slang", "english"}
+    assert set(styles) == {"colloquial", *others} and all(styles[s] == 56 for s in others)
+    assert all(not has_diacritics(r.query) for r in rows if r.style == "no_diacritics")
 
 
 @pytest.mark.parametrize(

@@ -13,8 +13,6 @@ it is exported once per conversion. A build step (`models.artefacts`), never run
 
 from __future__ import annotations
 
-import os
-import shutil
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,13 +22,15 @@ from pydantic import BaseModel
 from tqdm import tqdm
 
 from models.embedding.convert import MANIFEST_NAME as CONVERSION_MANIFEST
-from models.embedding.convert import make_readable, sha256_file
+from models.embedding.convert import sha256_file
+from models.embedding.derived_folder import building, folder_bytes, read_manifest
 
 ONNX_DIR = "onnx"
 ONNX_FILE = "sentence_embedding.onnx"
 # Weights live beside the graph: ONNX Runtime then maps them from the file instead of copying,
 # so a serving process holds ~150 MB resident instead of ~520 MB, shared between workers.
 WEIGHTS_FILE = "sentence_embedding.onnx.data"
+_FILES = (ONNX_FILE, WEIGHTS_FILE)
 EXPORT_MANIFEST = "export.json"
 # Bump when the exported graph changes, so old exports are redone.
 EXPORTER_VERSION = 2
@@ -57,11 +57,7 @@ def onnx_path(encoder_dir: Path) -> Path:
 
 
 def read_export_manifest(encoder_dir: Path) -> ExportManifest | None:
-    try:
-        text = (Path(encoder_dir) / ONNX_DIR / EXPORT_MANIFEST).read_text(encoding="utf-8")
-        return ExportManifest.model_validate_json(text)
-    except (OSError, ValueError):
-        return None
+    return read_manifest(Path(encoder_dir) / ONNX_DIR / EXPORT_MANIFEST, ExportManifest)
 
 
 def is_exported(encoder_dir: Path) -> bool:
@@ -73,16 +69,8 @@ def is_exported(encoder_dir: Path) -> bool:
         and manifest.exporter_version == EXPORTER_VERSION
         and conversion.is_file()
         and manifest.conversion_sha256 == sha256_file(conversion)
-        and _export_bytes(Path(encoder_dir) / ONNX_DIR) == manifest.bytes
+        and folder_bytes(Path(encoder_dir) / ONNX_DIR, _FILES) == manifest.bytes
     )
-
-
-def _export_bytes(folder: Path) -> int | None:
-    """Size of graph plus weights, or None when either file is missing."""
-    files = [folder / ONNX_FILE, folder / WEIGHTS_FILE]
-    if not all(path.is_file() for path in files):
-        return None
-    return sum(path.stat().st_size for path in files)
 
 
 def export_onnx(encoder_dir: Path, *, force: bool = False, show_progress: bool = True) -> ExportManifest:
@@ -96,29 +84,21 @@ def export_onnx(encoder_dir: Path, *, force: bool = False, show_progress: bool =
         return manifest
 
     started = time.perf_counter()
-    work = encoder_dir / f".{ONNX_DIR}.building-{os.getpid()}"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir()
-    try:
+    with building(encoder_dir, ONNX_DIR) as work:
         with tqdm(total=2, desc="export e5 to ONNX", disable=not show_progress) as bar:
             reference = _export(encoder_dir, work / ONNX_FILE)
             bar.update()
             agreement = _check(encoder_dir, work / ONNX_FILE, reference)
             bar.update()
-        make_readable(work)
         manifest = ExportManifest(
             exporter_version=EXPORTER_VERSION,
             conversion_sha256=sha256_file(encoder_dir / CONVERSION_MANIFEST),
             onnxruntime_agreement=round(agreement, 6),
             created_at=datetime.now(UTC),
             seconds=round(time.perf_counter() - started, 2),
-            bytes=_export_bytes(work) or 0,
+            bytes=folder_bytes(work, _FILES) or 0,
         )
         (work / EXPORT_MANIFEST).write_text(manifest.model_dump_json(indent=2) + "\n", encoding="utf-8")
-        shutil.rmtree(encoder_dir / ONNX_DIR, ignore_errors=True)
-        work.rename(encoder_dir / ONNX_DIR)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
     return manifest
 
 

@@ -16,8 +16,6 @@ import time. Passages are still embedded in fp32 (by the build's encoder), only 
 
 from __future__ import annotations
 
-import os
-import shutil
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,13 +23,15 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel
 
-from models.embedding.convert import make_readable, sha256_file
+from models.embedding.convert import sha256_file
+from models.embedding.derived_folder import building, folder_bytes, read_manifest
 from models.embedding.onnx_export import EXPORT_MANIFEST, ONNX_DIR, ONNX_FILE, is_exported, onnx_path
 
 INT8_DIR = "onnx-int8"
 INT8_FILE = "sentence_embedding.int8.onnx"
 INT8_WEIGHTS_FILE = "sentence_embedding.int8.onnx.data"
 INT8_MANIFEST = "quantize.json"
+_FILES = (INT8_FILE, INT8_WEIGHTS_FILE)
 # Bump when the quantisation recipe changes, so old graphs are redone.
 QUANTIZER_VERSION = 1
 # Lowest cosine to the fp32 graph accepted on the check sentences (measured minimum ≈ 0.99).
@@ -62,11 +62,7 @@ def int8_path(encoder_dir: Path) -> Path:
 
 
 def read_quantize_manifest(encoder_dir: Path) -> QuantizeManifest | None:
-    try:
-        text = (Path(encoder_dir) / INT8_DIR / INT8_MANIFEST).read_text(encoding="utf-8")
-        return QuantizeManifest.model_validate_json(text)
-    except (OSError, ValueError):
-        return None
+    return read_manifest(Path(encoder_dir) / INT8_DIR / INT8_MANIFEST, QuantizeManifest)
 
 
 def is_quantized(encoder_dir: Path) -> bool:
@@ -79,15 +75,8 @@ def is_quantized(encoder_dir: Path) -> bool:
         and manifest.quantizer_version == QUANTIZER_VERSION
         and export_manifest.is_file()
         and manifest.export_manifest_sha256 == sha256_file(export_manifest)
-        and _graph_bytes(encoder_dir / INT8_DIR) == manifest.bytes
+        and folder_bytes(encoder_dir / INT8_DIR, _FILES) == manifest.bytes
     )
-
-
-def _graph_bytes(folder: Path) -> int | None:
-    files = [folder / INT8_FILE, folder / INT8_WEIGHTS_FILE]
-    if not all(path.is_file() for path in files):
-        return None
-    return sum(path.stat().st_size for path in files)
 
 
 def quantize_onnx(encoder_dir: Path, *, force: bool = False) -> QuantizeManifest:
@@ -103,10 +92,7 @@ def quantize_onnx(encoder_dir: Path, *, force: bool = False) -> QuantizeManifest
         return manifest
 
     started = time.perf_counter()
-    work = encoder_dir / f".{INT8_DIR}.building-{os.getpid()}"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir()
-    try:
+    with building(encoder_dir, INT8_DIR) as work:
         quantize_dynamic(
             onnx_path(encoder_dir),
             work / INT8_FILE,
@@ -118,20 +104,15 @@ def quantize_onnx(encoder_dir: Path, *, force: bool = False) -> QuantizeManifest
         if not (work / INT8_WEIGHTS_FILE).is_file():
             raise QuantizeError(f"the quantiser wrote no {INT8_WEIGHTS_FILE} in {work}")
         agreement = _check(encoder_dir, work / INT8_FILE)
-        make_readable(work)
         manifest = QuantizeManifest(
             quantizer_version=QUANTIZER_VERSION,
             export_manifest_sha256=sha256_file(encoder_dir / ONNX_DIR / EXPORT_MANIFEST),
             agreement=round(agreement, 6),
             created_at=datetime.now(UTC),
             seconds=round(time.perf_counter() - started, 2),
-            bytes=_graph_bytes(work) or 0,
+            bytes=folder_bytes(work, _FILES) or 0,
         )
         (work / INT8_MANIFEST).write_text(manifest.model_dump_json(indent=2) + "\n", encoding="utf-8")
-        shutil.rmtree(encoder_dir / INT8_DIR, ignore_errors=True)
-        work.rename(encoder_dir / INT8_DIR)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
     return manifest
 
 

@@ -26,6 +26,7 @@ from models.embedding.convert import (
     dequantize_q4_0,
     read_layout,
 )
+from models.embedding.derived_folder import building, folder_bytes
 from models.embedding.encoder import QUERY_MAX_TOKENS, Encoder
 from models.embedding.onnx_export import ONNX_DIR, WEIGHTS_FILE, export_onnx, read_export_manifest
 from models.embedding.onnx_quantize import (
@@ -109,6 +110,22 @@ def test_dense_index_rejects_malformed_queries_and_inputs() -> None:
         index.search(np.ones(3, dtype=np.float32), 2)
     with pytest.raises(DenseIndexError):
         DenseIndex.from_vectors(vectors, ["a", "b"])
+
+
+def test_a_derived_folder_replaces_the_old_one_only_when_built(tmp_path: Path) -> None:
+    (tmp_path / "onnx").mkdir()
+    (tmp_path / "onnx" / "graph").write_text("old")
+    with pytest.raises(RuntimeError), building(tmp_path, "onnx") as work:
+        (work / "graph").write_text("half")
+        raise RuntimeError("the check failed")
+    assert (tmp_path / "onnx" / "graph").read_text() == "old"  # a failed build leaves it alone
+    with building(tmp_path, "onnx") as work:
+        (work / "graph").write_text("new")
+        (work / "graph.data").write_text("weights")
+    assert (tmp_path / "onnx" / "graph").read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["onnx"]  # no work folder left behind
+    assert folder_bytes(tmp_path / "onnx", ["graph", "graph.data"]) == 10
+    assert folder_bytes(tmp_path / "onnx", ["graph", "missing"]) is None
 
 
 def test_load_artefacts_reports_a_missing_build(catalog: Catalog, tmp_path: Path) -> None:

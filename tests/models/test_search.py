@@ -223,13 +223,13 @@ def test_cli_rejects_an_empty_query_without_a_traceback() -> None:
 
 
 # Floors just under the measured figures (dev: R@1 0.656, R@5 0.867, MRR@10 0.741, worst style
-# R@5 0.769; written: R@1 0.525, R@5 0.841, MRR@10 0.657, worst style R@5 0.43, English about
-# obscure procedures): a regression guard, not issue 4's targets (R@1 0.85, R@5 0.95, MRR 0.90),
+# R@5 0.769; written: R@1 0.561, R@5 0.844, MRR@10 0.679, worst style R@5 0.49, English about
+# specialised procedures): a regression guard, not issue 4's targets (R@1 0.85, R@5 0.95, MRR 0.90),
 # which the search does not reach yet. Raise them when the method improves.
-# "margin": how far above SQLite FTS5 and folded BM25 each metric must stay (the written queries
-# keep more of the procedure's own words, so the lexical baselines do better on them: R@1 0.43).
-DEV_FLOORS = {"recall@1": 0.64, "recall@5": 0.86, "mrr@10": 0.73, "style recall@5": 0.76, "margin": 0.10}
-WRITTEN_FLOORS = {"recall@1": 0.51, "recall@5": 0.83, "mrr@10": 0.65, "style recall@5": 0.40, "margin": 0.08}
+DEV_FLOORS = {"recall@1": 0.64, "recall@5": 0.86, "mrr@10": 0.73, "style recall@5": 0.76}
+WRITTEN_FLOORS = {"recall@1": 0.55, "recall@5": 0.83, "mrr@10": 0.67, "style recall@5": 0.45}
+# How far above SQLite FTS5 and folded BM25 each overall metric must stay.
+BASELINE_MARGIN = 0.10
 
 
 @pytest.mark.slow
@@ -248,9 +248,9 @@ def test_quality_above_baselines_and_floors(
     ours = evaluate("ours", rows, lambda q: [h.code for h in full.search(q)])
     for name, baseline in (("fts5", Fts5Baseline(catalog)), ("bm25", FoldedBM25Baseline(catalog))):
         theirs = evaluate(name, rows, baseline.search).overall
-        assert ours.overall.recall[1] >= theirs.recall[1] + floors["margin"], name
-        assert ours.overall.recall[5] >= theirs.recall[5] + floors["margin"], name
-        assert ours.overall.mrr >= theirs.mrr + floors["margin"], name
+        assert ours.overall.recall[1] >= theirs.recall[1] + BASELINE_MARGIN, name
+        assert ours.overall.recall[5] >= theirs.recall[5] + BASELINE_MARGIN, name
+        assert ours.overall.mrr >= theirs.mrr + BASELINE_MARGIN, name
     assert ours.overall.recall[1] >= floors["recall@1"]
     assert ours.overall.recall[5] >= floors["recall@5"]
     assert ours.overall.mrr >= floors["mrr@10"]
@@ -260,12 +260,12 @@ def test_quality_above_baselines_and_floors(
 
 def test_written_queries_name_catalog_procedures_in_every_style(catalog: Catalog) -> None:
     rows = load_eval_queries(WRITTEN_QUERIES)
-    assert len(rows) == 560 and len({r.id for r in rows}) == len(rows)
+    assert len(rows) == 1260 and len({r.id for r in rows}) == len(rows)
     assert all(catalog.get(code=code) is not None for r in rows for code in r.relevant)
     styles = Counter(r.style for r in rows)
-    assert styles["colloquial"] == 280
+    assert styles["colloquial"] == 630
     others = {"no_diacritics", "typo", "counter_keyword", "acronym_slang", "english"}
-    assert set(styles) == {"colloquial", *others} and all(styles[s] == 56 for s in others)
+    assert set(styles) == {"colloquial", *others} and all(styles[s] == 126 for s in others)
     assert all(not has_diacritics(r.query) for r in rows if r.style == "no_diacritics")
 
 

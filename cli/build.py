@@ -10,8 +10,11 @@ import typer
 from catalog.store import Catalog
 from cli.options import CatalogOption, fail, open_catalog
 from models.artefacts import BUILD_STEPS, ArtefactsError, build_artefacts, load_artefacts
+from models.embedding.bias_tuning import TuningError
 from models.embedding.convert import ConversionError
 from models.embedding.encoder import EncoderNotFoundError
+from models.embedding.onnx_export import ExportError
+from models.embedding.onnx_quantize import QuantizeError
 from models.events import TaxonomyError, check_against_catalog, load_taxonomy
 from service.settings import get_settings
 
@@ -58,7 +61,16 @@ def build(
     _check_events_step(procedures, artefacts_dir, step or list(BUILD_STEPS))
     try:
         built = build_artefacts(procedures, artefacts_dir, steps=step, force=force)
-    except (ArtefactsError, ConversionError, EncoderNotFoundError, TaxonomyError, OSError) as exc:
+    except (
+        ArtefactsError,
+        ConversionError,
+        EncoderNotFoundError,
+        ExportError,
+        QuantizeError,
+        TaxonomyError,
+        TuningError,
+        OSError,
+    ) as exc:
         fail(str(exc))
     typer.echo(
         f"catalog {built.manifest.catalog_version}: {built.manifest.procedures} procedures → {built.root}"

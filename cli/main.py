@@ -12,6 +12,7 @@ from cli import search as search_commands
 from cli import serve as serve_commands
 from cli import startup as startup_commands
 from cli import suggest as suggest_commands
+from cli import tune as tune_commands
 from cli.options import fail
 from service.settings import SettingsError, get_settings
 
@@ -37,6 +38,7 @@ app.command(name="search")(search_commands.search)
 app.command(name="startup")(startup_commands.startup)
 app.command(name="policies")(startup_commands.policies)
 app.command(name="build")(build_commands.build)
+app.command(name="tune-encoder")(tune_commands.tune_encoder)
 app.add_typer(events_commands.app, name="events")
 app.command(name="suggest")(suggest_commands.suggest)
 app.command(name="serve")(serve_commands.serve)

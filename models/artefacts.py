@@ -32,7 +32,8 @@ from pydantic import BaseModel, ValidationError
 from tqdm import tqdm
 
 from catalog.store import Catalog
-from models.embedding.convert import convert, sha256_file
+from models.embedding.bias_tuning import TUNING_FILE
+from models.embedding.convert import CONVERTER_VERSION, convert, sha256_file
 from models.embedding.encoder import Encoder, Precision, TextEncoder, load_encoder
 from models.embedding.onnx_encoder import OnnxEncoder, OnnxPrecision
 from models.embedding.onnx_export import export_onnx
@@ -69,11 +70,18 @@ BUILD_STEPS: dict[str, BuildStep] = {
     "events": build_event_artefacts,  # after "dense": reads its index
 }
 
+def encoder_fingerprint() -> dict[str, object]:
+    """What passage vectors depend on besides the catalog: the converter and the bias tuning."""
+    return {"converter_version": CONVERTER_VERSION, "tuning_sha256": sha256_file(TUNING_FILE)}
+
+
 # name → what a step's output depends on besides the catalog (code format, shipped data files).
 # A step whose recorded inputs differ from these is stale and rebuilt by the next `tthc build`.
 STEP_INPUTS: dict[str, Callable[[], dict[str, object]]] = {
+    "dense": encoder_fingerprint,
     "lexical": index_fingerprint,
-    "events": taxonomy_fingerprint,
+    # Events assign procedures by their passage vectors.
+    "events": lambda: {**taxonomy_fingerprint(), **encoder_fingerprint()},
 }
 
 

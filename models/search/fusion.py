@@ -84,20 +84,19 @@ class FusionWeights(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    # Chosen on the written queries held out from the encoder's bias tuning (`WRITTEN_HELD_OUT`),
-    # with generated queries and the FAQ questions of another project as guards, never on the dev
+    # Chosen on the written queries held out from the encoder's bias tuning (`WRITTEN_HELD_OUT`)
+    # and queries generated from titles (two seeds), by the mean of their MRR@10, never on the dev
     # set. e5 helps English most; on codes it adds nothing, and a weight of 0 skips query encoding
     # (the dearest step of the query path). Unaccented text is repaired before encoding, so it is
     # weighed by its length like accented text. With the bias-tuned encoder, dense retrieval reads
     # everyday wording well enough to weigh half in sentences (untuned e5: 0.2-0.3) and a little in
-    # keywords (untuned: 0); queries copied from titles (the generated ones) favour words, and lose
-    # ~2.5 points of R@5 to this choice.
+    # keywords (untuned: 0).
     dense: dict[QueryKind, float] = {
         QueryKind.CODE: 0.0,
-        QueryKind.ENGLISH: 0.6,
-        QueryKind.KEYWORD: 0.2,
+        QueryKind.ENGLISH: 0.8,
+        QueryKind.KEYWORD: 0.1,
         QueryKind.SENTENCE: 0.5,
-        QueryKind.UNACCENTED_KEYWORD: 0.2,
+        QueryKind.UNACCENTED_KEYWORD: 0.1,
         QueryKind.UNACCENTED_SENTENCE: 0.5,
     }
     # Added to procedures performed at city or commune level, the ones Hà Nội runs, so that a

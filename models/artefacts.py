@@ -70,6 +70,7 @@ BUILD_STEPS: dict[str, BuildStep] = {
     "events": build_event_artefacts,  # after "dense": reads its index
 }
 
+
 def encoder_fingerprint() -> dict[str, object]:
     """What passage vectors depend on besides the catalog: the converter and the bias tuning."""
     return {"converter_version": CONVERTER_VERSION, "tuning_sha256": sha256_file(TUNING_FILE)}

@@ -16,6 +16,7 @@ file, `models.embedding.convert` applies it while building the model folder.
 from __future__ import annotations
 
 import random
+import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -111,9 +112,12 @@ def save_tuning(values: dict[str, np.ndarray], path: Path = TUNING_FILE) -> None
 
 
 def load_tuning(path: Path = TUNING_FILE) -> dict[str, np.ndarray]:
-    """Read a file written by `save_tuning`."""
-    with np.load(path) as stored:
-        return {name: stored[name] for name in stored.files}
+    """Read a file written by `save_tuning`; `TuningError` when it is unreadable."""
+    try:
+        with np.load(path) as stored:
+            return {name: stored[name] for name in stored.files}
+    except (OSError, ValueError, zipfile.BadZipFile) as exc:
+        raise TuningError(f"{path} is not a readable tuning file ({exc}); restore it from git") from exc
 
 
 def apply_tuning(model: SentenceTransformer, values: dict[str, np.ndarray]) -> None:

@@ -212,6 +212,9 @@ def test_a_tuning_that_does_not_fit_the_model_is_refused(untuned_encoder: Encode
         apply_tuning(untuned_encoder._model, {**values, first: np.zeros(3, dtype=np.float32)})
     with pytest.raises(TuningError, match="parameters"):
         apply_tuning(untuned_encoder._model, {k: v for k, v in values.items() if k != first})
+    (tmp_path / "broken.npz").write_bytes(b"not a zip")
+    with pytest.raises(TuningError, match="restore it from git"):
+        load_tuning(tmp_path / "broken.npz")
 
 
 def torch_equal(a: object, b: object) -> bool:

@@ -29,5 +29,5 @@ def test_search_notebook_runs_and_plots(artefacts: Artefacts, monkeypatch: pytes
         assert system in text
     assert "colloquial" in text and "no_diacritics" in text
     # One table and chart for the dev set, one for the written tuning queries.
-    assert " 128 " in text and " 280 " in text
+    assert " 128 " in text and " 980 " in text
     assert sum("image/png" in o.get("data", {}) for o in outputs) == 2

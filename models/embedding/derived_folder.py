@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
-from models.embedding.convert import make_readable
+from models.embedding.convert import make_readable, sha256_file
 
 Manifest = TypeVar("Manifest", bound=BaseModel)
 
@@ -28,6 +28,18 @@ def folder_bytes(folder: Path, names: Sequence[str]) -> int | None:
     if not all(path.is_file() for path in files):
         return None
     return sum(path.stat().st_size for path in files)
+
+
+def matches_parent(
+    folder: Path, names: Sequence[str], *, parent_manifest: Path, recorded_sha256: str, recorded_bytes: int
+) -> bool:
+    """True when the folder was built from the parent output whose manifest is `parent_manifest`
+    (its checksum is the one recorded) and still holds the named files at their recorded size."""
+    return (
+        Path(parent_manifest).is_file()
+        and recorded_sha256 == sha256_file(parent_manifest)
+        and folder_bytes(folder, names) == recorded_bytes
+    )
 
 
 def read_manifest(path: Path, model: type[Manifest]) -> Manifest | None:

@@ -23,7 +23,7 @@ from tqdm import tqdm
 
 from models.embedding.convert import MANIFEST_NAME as CONVERSION_MANIFEST
 from models.embedding.convert import sha256_file
-from models.embedding.derived_folder import building, folder_bytes, read_manifest
+from models.embedding.derived_folder import building, folder_bytes, matches_parent, read_manifest
 
 ONNX_DIR = "onnx"
 ONNX_FILE = "sentence_embedding.onnx"
@@ -63,13 +63,16 @@ def read_export_manifest(encoder_dir: Path) -> ExportManifest | None:
 def is_exported(encoder_dir: Path) -> bool:
     """True when the ONNX graph exists and was exported from the folder's current conversion."""
     manifest = read_export_manifest(encoder_dir)
-    conversion = Path(encoder_dir) / CONVERSION_MANIFEST
     return (
         manifest is not None
         and manifest.exporter_version == EXPORTER_VERSION
-        and conversion.is_file()
-        and manifest.conversion_sha256 == sha256_file(conversion)
-        and folder_bytes(Path(encoder_dir) / ONNX_DIR, _FILES) == manifest.bytes
+        and matches_parent(
+            Path(encoder_dir) / ONNX_DIR,
+            _FILES,
+            parent_manifest=Path(encoder_dir) / CONVERSION_MANIFEST,
+            recorded_sha256=manifest.conversion_sha256,
+            recorded_bytes=manifest.bytes,
+        )
     )
 
 

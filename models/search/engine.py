@@ -198,7 +198,8 @@ class SearchEngine:
         was built with ("onnx-int8": no torch import, ~8 s sooner start, a new query ~3 ms, the
         ranking of fp32), which the service, `tthc search` and the tests all run; or the torch
         model itself ("torch-fp32"; "torch-int8", torch's dynamic int8, strays further from fp32 on
-        the bias-tuned encoder: dev R@1 0.625 against 0.688); see `benchmarks/search_latency.py`.
+        the bias-tuned encoder: dev R@1 0.625 against 0.688 with the first tuning); see
+        `benchmarks/search_latency.py`.
         One thread by default: measured on the shared 2-core machine, two threads wait on each
         other whenever another process holds a core (p50 ~200 ms instead of ~25 ms); serve more
         queries with more worker processes instead.

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 
 from catalog.schema import Level, Procedure
 from catalog.store import Catalog
+from models.search.evaluation import everyday_sentences
 from models.search.fusion import FusionWeights, fuse, normalise_max
 from models.search.lexical import LexicalIndex, LexicalWeights, StaleIndexError
 from models.search.query import AnalysedQuery, analyse_query, lexical_query
@@ -162,7 +163,9 @@ class SearchEngine:
         self._english_vocabulary = self.lexicon.english_vocabulary() - ENGLISH_STOPWORDS
         # Function words ("mấy", "gì", "rồi") are Vietnamese the catalog rarely writes.
         everyday = [t for e in self.lexicon.entries if e.kind != "english" for t in e.terms]
-        self.repairer = QueryRepairer(self._procedures, keep=VIETNAMESE_STOPWORDS, everyday=everyday)
+        self.repairer = QueryRepairer(
+            self._procedures, keep=VIETNAMESE_STOPWORDS, everyday=everyday, sentences=everyday_sentences()
+        )
         self._by_core_title: dict[str, list[int]] = {}
         self._by_folded_title: dict[str, list[int]] = {}
         for i, procedure in enumerate(self._procedures):

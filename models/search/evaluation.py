@@ -13,6 +13,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from models.text.normalize import has_diacritics
+
 KS = (1, 5, 10)
 MRR_DEPTH = 10
 OVERALL = "overall"
@@ -34,6 +36,17 @@ WRITTEN_HELD_OUT = tuple(f"written-{batch}-" for batch in (7, 8, 14, 15, 16, 17,
 def is_held_out(query: EvalQuery) -> bool:
     """True for a written query kept out of encoder training (`WRITTEN_HELD_OUT`)."""
     return query.id.startswith(WRITTEN_HELD_OUT)
+
+
+def everyday_sentences(path: Path = WRITTEN_QUERIES) -> list[str]:
+    """Written queries outside the held-out batches that carry their marks and are spelt as meant
+    (the misspelt style left out): everyday Vietnamese the catalog never writes, which the query
+    repair learns its bigrams from (`QueryRepairer`)."""
+    return [
+        row.query
+        for row in load_eval_queries(path)
+        if not is_held_out(row) and row.style != "typo" and has_diacritics(row.query)
+    ]
 
 
 class EvalQuery(BaseModel):

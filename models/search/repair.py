@@ -4,8 +4,10 @@ A query typed without marks ("lam lai can cuoc") or with dialect spellings ("t�
 noise to the embedding model, which was trained on well-written text. The repair chooses, for each
 syllable, among the catalog spellings with the same folded letters (restoration) or one known
 confusion away (`models.text.spelling`), the sequence most likely under a syllable bigram model of
-the catalog's own text (Viterbi decoding of a noisy channel, as in classic diacritic restoration,
-e.g. Nguyen & Ock, "Diacritics restoration in Vietnamese", 2010).
+the catalog's own text and of requests written the way people ask (Viterbi decoding of a noisy
+channel, as in classic diacritic restoration, e.g. Nguyen & Ock, "Diacritics restoration in
+Vietnamese", 2010). The requests teach the everyday words around the catalog's: restored syllables
+of held-out written queries, typed bare, are right 95 % of the time with them, 86 % without.
 
 What the repair keeps: words the project knows as Vietnamese beyond the catalog's few thousand
 syllables, i.e. function words typed with marks ("mấy", "gì", "rồi") and the lexicon's terms found
@@ -65,17 +67,24 @@ class QueryRepairer:
     """Syllable unigram/bigram counts of a catalog and the repair that decodes against them."""
 
     def __init__(
-        self, procedures: Iterable[Procedure], *, keep: Iterable[str] = (), everyday: Iterable[str] = ()
+        self,
+        procedures: Iterable[Procedure],
+        *,
+        keep: Iterable[str] = (),
+        everyday: Iterable[str] = (),
+        sentences: Iterable[str] = (),
     ) -> None:
         """Count the catalog's syllables; `keep`: Vietnamese words kept whenever typed with marks;
         `everyday`: phrases of everyday language (the lexicon's terms) counted `EVERYDAY_WEIGHT`
         times, so that words people say but the catalog never writes (cưới, chồng, cửa hàng) can be
-        restored too."""
+        restored too; `sentences`: whole requests written the way people ask, counted once, whose
+        bigrams restore the everyday words around the catalog's ("tiền bị rách", "nhà tôi")."""
         self.keep = frozenset(w for w in keep if fold_diacritics(w) != w)
         self.unigrams: Counter[str] = Counter()
         self.bigrams: Counter[tuple[str, str]] = Counter()
         texts = [(text, 1) for procedure in procedures for text in _texts(procedure)]
         texts += [(text, EVERYDAY_WEIGHT) for text in everyday]
+        texts += [(text, 1) for text in sentences]
         for text, weight in texts:
             syllables = [s for s in tokenize(text) if s.isalpha()]
             for _ in range(weight):

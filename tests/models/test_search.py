@@ -20,8 +20,15 @@ from models.embedding.bias_tuning import TuningExample, batch_columns
 from models.search.baselines import FoldedBM25Baseline, Fts5Baseline
 from models.search.dense import procedure_passage
 from models.search.engine import MAX_QUERY_CHARS, InvalidQueryError, SearchEngine, SearchFilters
-from models.search.evaluation import WRITTEN_QUERIES, evaluate, is_held_out, load_eval_queries
+from models.search.evaluation import (
+    WRITTEN_QUERIES,
+    evaluate,
+    everyday_sentences,
+    is_held_out,
+    load_eval_queries,
+)
 from models.search.query import QueryKind, lexical_query
+from models.search.repair import QueryRepairer
 from models.search.synthetic import core_title
 from models.search.tuning_examples import tuning_examples
 from models.text.normalize import fold_diacritics, has_diacritics, normalize_vietnamese, tokenize
@@ -343,6 +350,32 @@ def test_query_repair_restores_marks_and_known_misspellings(
 )
 def test_query_repair_keeps_what_the_writer_meant(engine: SearchEngine, typed: str, repaired: str) -> None:
     assert " ".join(engine.analyse(typed).repaired) == repaired
+
+
+def test_everyday_requests_teach_the_repair_to_restore_marks(engine: SearchEngine, catalog: Catalog) -> None:
+    """Held-out written queries with their marks stripped get them back: the catalog alone knows
+    too few everyday words, the training batches' requests teach them."""
+    held_out = [
+        [s for s in tokenize(r.query) if s.isalpha()]
+        for r in load_eval_queries(WRITTEN_QUERIES)
+        if is_held_out(r) and r.style == "colloquial"
+    ]
+    assert len(held_out) == 490
+
+    def restored(repairer: QueryRepairer) -> float:
+        right = sum(
+            a == b
+            for words in held_out
+            for a, b in zip(repairer.repair([fold_diacritics(w) for w in words]), words, strict=True)
+        )
+        return right / sum(map(len, held_out))
+
+    catalog_only = QueryRepairer(
+        [catalog.get_or_raise(code=c) for c in engine.codes], keep=VIETNAMESE_STOPWORDS
+    )
+    assert restored(engine.repairer) >= 0.93 and restored(catalog_only) < restored(engine.repairer) - 0.05
+    held_out_queries = {r.query for r in load_eval_queries(WRITTEN_QUERIES) if is_held_out(r)}
+    assert not set(everyday_sentences()) & held_out_queries
 
 
 @pytest.mark.slow

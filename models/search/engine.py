@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 
 from catalog.schema import Level, Procedure
 from catalog.store import Catalog
+from models.search.actions import leading_action, named_actions
 from models.search.evaluation import everyday_sentences
 from models.search.fusion import FusionWeights, fuse, normalise_max
 from models.search.lexical import LexicalIndex, LexicalWeights, StaleIndexError
@@ -26,7 +27,7 @@ from models.search.query import AnalysedQuery, analyse_query, lexical_query
 from models.search.repair import QueryRepairer
 from models.search.synthetic import core_title
 from models.text.lexicon import Lexicon, default_lexicon
-from models.text.normalize import fold_diacritics
+from models.text.normalize import fold_diacritics, tokenize
 from models.text.stopwords import ENGLISH_STOPWORDS, VIETNAMESE_STOPWORDS
 
 if TYPE_CHECKING:
@@ -153,6 +154,11 @@ class SearchEngine:
         self._procedures = [catalog.get_or_raise(code=code) for code in self.codes]
         self._position = {code: i for i, code in enumerate(self.codes)}
         self._local = np.array([p.is_local for p in self._procedures], dtype=np.float32)
+        by_action: dict[str, list[int]] = {}
+        for i, procedure in enumerate(self._procedures):
+            if (action := leading_action(procedure.title)) is not None:
+                by_action.setdefault(action, []).append(i)
+        self._by_action = {action: np.array(ids) for action, ids in by_action.items()}
         self.dense = dense
         self._dense_order: np.ndarray | None = None
         if dense is not None and dense.codes != self.codes:
@@ -250,7 +256,20 @@ class SearchEngine:
                 dense = dense[self._dense_order]
         fused = fuse(lexical, dense, analysed.kind, self.fusion_weights)
         fused = np.where(fused > 0, fused + self.fusion_weights.local_prior * self._local, fused)
+        if self.fusion_weights.unnamed_action and not analysed.english:
+            self._lower_unnamed_actions(fused, analysed)
         return self._local_twins_first(fused)
+
+    def _lower_unnamed_actions(self, fused: np.ndarray, analysed: AnalysedQuery) -> None:
+        """Lower (in place) the procedures that renew, amend or end an earlier act when the query,
+        with what its lexicon terms mean, names no such act: it asks for the first act."""
+        words = [*analysed.repaired, *(w for e in analysed.expansions for m in e.means for w in tokenize(m))]
+        named = named_actions(words)
+        for action, ids in self._by_action.items():
+            if action not in named:
+                matched = ids[fused[ids] > 0]
+                # Lowered, never dropped: a found procedure stays in the results.
+                fused[matched] = np.maximum(fused[matched] - self.fusion_weights.unnamed_action, 1e-6)
 
     def _local_twins_first(self, fused: np.ndarray) -> np.ndarray:
         """A ministry-level procedure ranks just below its city/commune-level twin (same title but for

@@ -102,6 +102,9 @@ class FusionWeights(BaseModel):
     # Added to procedures performed at city or commune level, the ones Hà Nội runs, so that a
     # ministry-level twin of the same procedure comes second (design.md, "Data rules").
     local_prior: float = 0.03
+    # Taken from procedures whose title opens with an action the query does not name (gia hạn,
+    # cấp lại...: `models.search.actions`); chosen like the dense weights (0.05 and 0.1 tie).
+    unnamed_action: float = 0.05
     coverage: float = 0.15  # weight of title coverage added to the max-normalised BM25 score
     lexical_normaliser: str = "max"
     dense_normaliser: str = "top_minmax"

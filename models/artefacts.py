@@ -2,10 +2,13 @@
 
 Layout under `artefacts_dir`:
 
-    encoder/                 multilingual-e5-small converted once, shared by every catalog version
+    encoder/                 multilingual-e5-small converted once with the bias tuning, shared by
+                             every catalog version: it embeds the passages
         onnx/                its ONNX export (fp32, exact)
-        onnx-int8/           that export quantised to int8: the query encoder the service runs
+        onnx-int8/           that export quantised to int8
         passage_vectors.npz  passage vectors reused by later builds (only changed texts are embedded)
+    query-encoder/           the same model with the query tuning (`bias_tuning.train_query_tuning`):
+        onnx/, onnx-int8/    it embeds queries; its int8 graph is the query encoder the service runs
     <catalog.version>/
         manifest.json        catalog version, created_at, per step: build seconds and files (sha256)
         <step>/              what one build step wrote (e.g. `dense/dense.faiss`)
@@ -32,7 +35,7 @@ from pydantic import BaseModel, ValidationError
 from tqdm import tqdm
 
 from catalog.store import Catalog
-from models.embedding.bias_tuning import TUNING_FILE
+from models.embedding.bias_tuning import QUERY_TUNING_FILE, TUNING_FILE
 from models.embedding.convert import CONVERTER_VERSION, convert, sha256_file
 from models.embedding.encoder import Encoder, Precision, TextEncoder, load_encoder
 from models.embedding.onnx_encoder import OnnxEncoder, OnnxPrecision
@@ -46,6 +49,7 @@ from models.search.lexical import build_lexical_index, index_fingerprint
 
 MANIFEST_FILE = "manifest.json"
 ENCODER_DIR = "encoder"
+QUERY_ENCODER_DIR = "query-encoder"
 _LOCK_FILE = ".build.lock"
 
 BuildStep = Callable[[Catalog, Path, TextEncoder], None]
@@ -113,6 +117,8 @@ class ArtefactManifest(BaseModel):
     encoder_seconds: float | None = None
     onnx_export_seconds: float | None = None
     onnx_quantize_seconds: float | None = None
+    # Conversion, ONNX export and int8 quantisation of the query encoder, together.
+    query_encoder_seconds: float | None = None
     steps: dict[str, StepRecord] = {}
 
 
@@ -122,6 +128,7 @@ class Artefacts:
 
     root: Path
     encoder_dir: Path
+    query_encoder_dir: Path
     manifest: ArtefactManifest
 
     def step_dir(self, name: str) -> Path:
@@ -134,12 +141,18 @@ class Artefacts:
         """The encoder the dense index was built with (arguments as `encoder.load_encoder`)."""
         return load_encoder(self.encoder_dir, precision=precision, threads=threads)
 
+    def load_torch_query_encoder(
+        self, *, precision: Precision = "fp32", threads: int | None = None
+    ) -> Encoder:
+        """The query encoder on PyTorch (slower than `load_query_encoder`; for checks and benchmarks)."""
+        return load_encoder(self.query_encoder_dir, precision=precision, threads=threads)
+
     def load_query_encoder(
         self, *, precision: OnnxPrecision = "int8", threads: int | None = None
     ) -> OnnxEncoder:
         """The fast query encoder (ONNX Runtime; int8 by default, cosine ≥ 0.98 to the vectors of
-        `load_encoder`, search quality unchanged): use it at serve time."""
-        return OnnxEncoder(self.encoder_dir, precision=precision, threads=threads)
+        `load_torch_query_encoder`, search quality unchanged): use it at serve time."""
+        return OnnxEncoder(self.query_encoder_dir, precision=precision, threads=threads)
 
     def load_dense_index(self) -> DenseIndex:
         return DenseIndex.load(self.step_dir("dense"))
@@ -178,6 +191,15 @@ def build_artefacts(
         conversion = convert(encoder_dir, force=force)
         export = export_onnx(encoder_dir, force=force)
         quantized = quantize_onnx(encoder_dir, force=force)
+        query_encoder_dir = artefacts_dir / QUERY_ENCODER_DIR
+        query_seconds = sum(
+            made.seconds
+            for made in (
+                convert(query_encoder_dir, tuning_path=QUERY_TUNING_FILE, force=force),
+                export_onnx(query_encoder_dir, force=force),
+                quantize_onnx(query_encoder_dir, force=force),
+            )
+        )
         root = version_dir(catalog, artefacts_dir)
         root.mkdir(parents=True, exist_ok=True)
         manifest = read_manifest(root) or ArtefactManifest(
@@ -186,6 +208,7 @@ def build_artefacts(
         manifest.encoder_seconds = conversion.seconds
         manifest.onnx_export_seconds = export.seconds
         manifest.onnx_quantize_seconds = quantized.seconds
+        manifest.query_encoder_seconds = round(query_seconds, 2)
         todo = [name for name in names if force or not _step_intact(root, manifest, name)]
         encoder: TextEncoder | None = None
         for name in tqdm(todo, desc=f"artefacts {catalog.version}", unit="step", disable=not todo):
@@ -197,7 +220,9 @@ def build_artefacts(
             _write_manifest(root, manifest)
         if not todo:
             _write_manifest(root, manifest)
-    return Artefacts(root=root, encoder_dir=encoder_dir, manifest=manifest)
+    return Artefacts(
+        root=root, encoder_dir=encoder_dir, query_encoder_dir=query_encoder_dir, manifest=manifest
+    )
 
 
 def load_artefacts(
@@ -216,8 +241,10 @@ def load_artefacts(
             f"no artefacts for catalog {catalog.version} in {artefacts_dir}; run `tthc build`"
         )
     encoder_dir = artefacts_dir / ENCODER_DIR
-    if not (encoder_dir / "modules.json").is_file():
-        raise ArtefactsError(f"no converted embedding model in {encoder_dir}; run `tthc build`")
+    query_encoder_dir = artefacts_dir / QUERY_ENCODER_DIR
+    for folder in (encoder_dir, query_encoder_dir):
+        if not (folder / "modules.json").is_file():
+            raise ArtefactsError(f"no converted embedding model in {folder}; run `tthc build`")
     for name in names:
         if not _step_intact(root, manifest, name):
             raise ArtefactsError(
@@ -227,7 +254,9 @@ def load_artefacts(
             for relative, record in manifest.steps[name].files.items():
                 if sha256_file(root / relative) != record.sha256:
                     raise ArtefactsError(f"{root / relative} does not match its manifest checksum; rebuild")
-    return Artefacts(root=root, encoder_dir=encoder_dir, manifest=manifest)
+    return Artefacts(
+        root=root, encoder_dir=encoder_dir, query_encoder_dir=query_encoder_dir, manifest=manifest
+    )
 
 
 def ensure_artefacts(

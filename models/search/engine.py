@@ -203,12 +203,13 @@ class SearchEngine:
     ) -> SearchEngine:
         """An engine on the built lexical and dense indexes of this catalog version.
 
-        `encoder` encodes queries: by default the int8 ONNX Runtime export of the model the index
-        was built with ("onnx-int8": no torch import, ~8 s sooner start, a new query ~3 ms, the
-        ranking of fp32), which the service, `tthc search` and the tests all run; or the torch
-        model itself ("torch-fp32"; "torch-int8", torch's dynamic int8, strays further from fp32 on
-        the bias-tuned encoder: dev R@1 0.625 against 0.688 with the first tuning); see
-        `benchmarks/search_latency.py`.
+        `encoder` encodes queries with the query encoder (the model the index was built with, its
+        query side tuned against that index: `bias_tuning.train_query_tuning`): by default its
+        int8 ONNX Runtime export ("onnx-int8": no torch import, ~8 s sooner start, a new query
+        ~3 ms, the ranking of fp32), which the service, `tthc search` and the tests all run; or
+        the torch model itself ("torch-fp32"; "torch-int8", torch's dynamic int8, strays further
+        from fp32 on the bias-tuned encoder: dev R@1 0.625 against 0.688 with the first tuning);
+        see `benchmarks/search_latency.py`.
         One thread by default: measured on the shared 2-core machine, two threads wait on each
         other whenever another process holds a core (p50 ~200 ms instead of ~25 ms); serve more
         queries with more worker processes instead.
@@ -228,7 +229,7 @@ class SearchEngine:
             lexical = LexicalIndex.build(catalog, progress=False)
         precision: Literal["fp32", "int8"] = "int8" if encoder.endswith("-int8") else "fp32"
         query_encoder = (
-            artefacts.load_encoder(precision=precision, threads=threads)
+            artefacts.load_torch_query_encoder(precision=precision, threads=threads)
             if encoder.startswith("torch-")
             else artefacts.load_query_encoder(precision=precision, threads=threads)
         )

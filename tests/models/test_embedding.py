@@ -17,14 +17,19 @@ from typer.testing import CliRunner
 
 from catalog.store import Catalog
 from cli.build import build
+from cli.tune import tune_encoder, tune_query_encoder
 from models.artefacts import STEP_INPUTS, Artefacts, ArtefactsError, load_artefacts
 from models.embedding.bias_tuning import (
+    QUERY_TUNING_FILE,
     TUNING_FILE,
+    QueryExample,
     TuningError,
     apply_tuning,
     load_tuning,
     save_tuning,
+    train_query_tuning,
     tunable_parameters,
+    tuning_base,
 )
 from models.embedding.cache import QueryEmbeddingCache
 from models.embedding.convert import (
@@ -74,6 +79,11 @@ UNRELATED_TITLE_WORDS = "hải quan"
 @pytest.fixture(scope="module")
 def encoder(artefacts: Artefacts) -> Encoder:
     return artefacts.load_encoder()
+
+
+@pytest.fixture(scope="module")
+def query_encoder(artefacts: Artefacts) -> Encoder:
+    return artefacts.load_torch_query_encoder()
 
 
 def _titled(catalog: Catalog, title: str):
@@ -162,6 +172,17 @@ def test_build_cli_fails_cleanly_on_a_missing_catalog(tmp_path: Path) -> None:
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
+@pytest.mark.parametrize("command", [tune_encoder, tune_query_encoder])
+def test_tuning_clis_fail_cleanly_on_a_missing_catalog(command: object, tmp_path: Path) -> None:
+    app = typer.Typer()
+    app.command()(command)
+    arguments = ["--catalog", str(tmp_path / "none.jsonl.gz"), "--out", str(tmp_path / "t.npz")]
+    result = CliRunner().invoke(app, arguments)
+    assert result.exit_code != 0
+    assert "catalog file not found" in result.output
+    assert not (tmp_path / "t.npz").exists()
+
+
 @pytest.fixture(scope="module")
 def untuned_encoder(tmp_path_factory: pytest.TempPathFactory) -> Encoder:
     """e5 as published, converted without the project's bias tuning."""
@@ -208,11 +229,57 @@ def test_the_built_model_carries_the_shipped_bias_tuning(
 
 
 @pytest.mark.slow
+def test_the_query_encoder_carries_the_query_tuning_trained_against_the_shipped_passages(
+    artefacts: Artefacts, encoder: Encoder, query_encoder: Encoder
+) -> None:
+    manifest = read_conversion_manifest(artefacts.query_encoder_dir)
+    assert manifest is not None and manifest.tuning_sha256 == sha256_file(QUERY_TUNING_FILE)
+    # Trained against the passage vectors of today's bias tuning; retrain both together.
+    assert tuning_base(QUERY_TUNING_FILE) == sha256_file(TUNING_FILE)
+    assert tuning_base(TUNING_FILE) is None
+    shipped = load_tuning(QUERY_TUNING_FILE)
+    tuned = tunable_parameters(query_encoder._model)
+    assert set(shipped) == set(tuned) and sum(v.size for v in shipped.values()) == 59_904
+    for name, values in shipped.items():
+        np.testing.assert_array_equal(tuned[name].detach().numpy(), values)
+    # Queries moved a little from where the passage encoder puts them (measured: cosine 0.89-0.94).
+    cosines = np.sum(query_encoder.encode_queries(SENTENCES) * encoder.encode_queries(SENTENCES), axis=1)
+    assert float(cosines.min()) > 0.8 and float(cosines.max()) < 0.99
+
+
+@pytest.mark.slow
+def test_query_tuning_raises_the_answers_among_every_passage(encoder: Encoder, catalog: Catalog) -> None:
+    model = encoder._model
+    before = {name: p.detach().clone() for name, p in tunable_parameters(model).items()}
+    procedures = [_titled(catalog, title) for _, title in QUERY_AND_TITLE]
+    others = [p for p in catalog if p.code not in {q.code for q in procedures}][:300]
+    passages = encoder.encode_passages([procedure_passage(p) for p in procedures + others])
+    examples = [QueryExample(query=q, answers=(i,)) for i, (q, _) in enumerate(QUERY_AND_TITLE)]
+
+    def answer_probability() -> float:
+        logits = 20 * encoder.encode_queries([e.query for e in examples]) @ passages.T
+        logits -= logits.max(axis=1, keepdims=True)
+        probability = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+        return float(np.mean([probability[i, i] for i in range(len(examples))]))
+
+    try:
+        start = answer_probability()
+        values = train_query_tuning(model, examples, passages, steps=6, learning_rate=2e-3, batch_size=5)
+        assert answer_probability() > start
+        assert set(values) == set(before)
+    finally:
+        apply_tuning(model, {name: value.numpy() for name, value in before.items()})
+    with pytest.raises(TuningError, match="at least 64 queries"):
+        train_query_tuning(model, examples, passages)
+
+
+@pytest.mark.slow
 def test_a_tuning_that_does_not_fit_the_model_is_refused(untuned_encoder: Encoder, tmp_path: Path) -> None:
     tunable = tunable_parameters(untuned_encoder._model)
     values = {name: p.detach().numpy().copy() for name, p in tunable.items()}
-    save_tuning(values, tmp_path / "tuning.npz")
+    save_tuning(values, tmp_path / "tuning.npz", base=TUNING_FILE)
     assert load_tuning(tmp_path / "tuning.npz").keys() == values.keys()
+    assert tuning_base(tmp_path / "tuning.npz") == sha256_file(TUNING_FILE)
     first = next(iter(values))
     with pytest.raises(TuningError, match="shape"):
         apply_tuning(untuned_encoder._model, {**values, first: np.zeros(3, dtype=np.float32)})
@@ -330,7 +397,8 @@ def test_query_cache_returns_the_stored_vector(encoder: Encoder) -> None:
 
 
 @pytest.mark.slow
-def test_onnx_query_encoder_gives_the_same_vectors(artefacts: Artefacts, encoder: Encoder) -> None:
+def test_onnx_query_encoder_gives_the_same_vectors(artefacts: Artefacts, query_encoder: Encoder) -> None:
+    encoder = query_encoder
     onnx_encoder = artefacts.load_query_encoder(precision="fp32")
     assert onnx_encoder.dim == encoder.dim
     for ours, theirs in (
@@ -346,21 +414,22 @@ def test_onnx_query_encoder_gives_the_same_vectors(artefacts: Artefacts, encoder
 
 @pytest.mark.slow
 def test_onnx_export_is_skipped_when_current(artefacts: Artefacts) -> None:
-    before = read_export_manifest(artefacts.encoder_dir)
-    assert before is not None and before.onnxruntime_agreement >= 0.9999
-    assert export_onnx(artefacts.encoder_dir, show_progress=False) == before
-    # Weights outside the graph file are what lets ONNX Runtime map them instead of copying.
-    assert (artefacts.encoder_dir / ONNX_DIR / WEIGHTS_FILE).stat().st_size > 400_000_000
+    for folder in (artefacts.encoder_dir, artefacts.query_encoder_dir):
+        before = read_export_manifest(folder)
+        assert before is not None and before.onnxruntime_agreement >= 0.9999
+        assert export_onnx(folder, show_progress=False) == before
+        # Weights outside the graph file are what lets ONNX Runtime map them instead of copying.
+        assert (folder / ONNX_DIR / WEIGHTS_FILE).stat().st_size > 400_000_000
 
 
 @pytest.mark.slow
 def test_int8_query_encoder_stays_close_to_fp32_and_keeps_the_ranking(
-    artefacts: Artefacts, encoder: Encoder, catalog: Catalog
+    artefacts: Artefacts, encoder: Encoder, query_encoder: Encoder, catalog: Catalog
 ) -> None:
     int8 = artefacts.load_query_encoder()  # what the service runs
     assert int8.precision == "onnx-int8"
     queries = SENTENCES + [query for query, _ in QUERY_AND_TITLE]
-    cosine = np.sum(int8.encode_queries(queries) * encoder.encode_queries(queries), axis=1)
+    cosine = np.sum(int8.encode_queries(queries) * query_encoder.encode_queries(queries), axis=1)
     assert cosine.min() >= MIN_AGREEMENT and cosine.mean() > 0.98  # bias-tuned e5: mean 0.987
     unrelated = next(p for p in catalog if UNRELATED_TITLE_WORDS in p.title.lower())
     for query, title in QUERY_AND_TITLE:
@@ -372,15 +441,16 @@ def test_int8_query_encoder_stays_close_to_fp32_and_keeps_the_ranking(
     # Nearly the same dense neighbours as fp32 on the catalog.
     index = artefacts.load_dense_index()
     ours = index.search_many(int8.encode_queries(queries), 10)
-    theirs = index.search_many(encoder.encode_queries(queries), 10)
+    theirs = index.search_many(query_encoder.encode_queries(queries), 10)
     overlap = [len({c for c, _ in a} & {c for c, _ in b}) / 10 for a, b in zip(ours, theirs, strict=True)]
     assert np.mean(overlap) >= 0.8
 
 
 @pytest.mark.slow
-def test_long_queries_are_cut_like_the_tokenizer_would(artefacts: Artefacts, encoder: Encoder) -> None:
+def test_long_queries_are_cut_like_the_tokenizer_would(artefacts: Artefacts, query_encoder: Encoder) -> None:
     from tokenizers import Tokenizer
 
+    encoder = query_encoder
     onnx_encoder = artefacts.load_query_encoder(precision="fp32")
     long_query = " ".join(SENTENCES * 12)
     tokenizer = Tokenizer.from_file(str(artefacts.encoder_dir / "tokenizer.json"))
@@ -405,11 +475,12 @@ def test_long_queries_are_cut_like_the_tokenizer_would(artefacts: Artefacts, enc
 
 @pytest.mark.slow
 def test_int8_graph_is_skipped_when_current(artefacts: Artefacts) -> None:
-    before = read_quantize_manifest(artefacts.encoder_dir)
-    assert before is not None and before.agreement >= MIN_AGREEMENT
-    assert quantize_onnx(artefacts.encoder_dir) == before
-    # int8 weights: a quarter of the fp32 file.
-    assert (artefacts.encoder_dir / INT8_DIR / INT8_WEIGHTS_FILE).stat().st_size < 150_000_000
+    for folder in (artefacts.encoder_dir, artefacts.query_encoder_dir):
+        before = read_quantize_manifest(folder)
+        assert before is not None and before.agreement >= MIN_AGREEMENT
+        assert quantize_onnx(folder) == before
+        # int8 weights: a quarter of the fp32 file.
+        assert (folder / INT8_DIR / INT8_WEIGHTS_FILE).stat().st_size < 150_000_000
 
 
 @pytest.mark.slow

@@ -79,7 +79,7 @@ def tune_encoder(
 
 def tune_query_encoder(
     catalog: CatalogOption = None,
-    steps: Annotated[int, typer.Option("--steps", min=1, help="Training steps of 64 queries.")] = 200,
+    steps: Annotated[int, typer.Option("--steps", min=1, help="Training steps of 64 queries.")] = 400,
     generated: Annotated[
         int, typer.Option("--generated", min=0, help="Title-derived queries per style mixed in.")
     ] = 80,

@@ -150,7 +150,7 @@ class Artefacts:
     def load_query_encoder(
         self, *, precision: OnnxPrecision = "int8", threads: int | None = None
     ) -> OnnxEncoder:
-        """The fast query encoder (ONNX Runtime; int8 by default, cosine ≥ 0.98 to the vectors of
+        """The fast query encoder (ONNX Runtime; int8 by default, cosine ~0.98 to the vectors of
         `load_torch_query_encoder`, search quality unchanged): use it at serve time."""
         return OnnxEncoder(self.query_encoder_dir, precision=precision, threads=threads)
 

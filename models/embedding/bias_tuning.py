@@ -141,7 +141,7 @@ def train_query_tuning(
     examples: Sequence[QueryExample],
     passages: np.ndarray,
     *,
-    steps: int = 200,
+    steps: int = 400,
     learning_rate: float = 2e-3,
     batch_size: int = 64,
     seed: int = 0,

@@ -242,9 +242,9 @@ def test_the_query_encoder_carries_the_query_tuning_trained_against_the_shipped_
     assert set(shipped) == set(tuned) and sum(v.size for v in shipped.values()) == 59_904
     for name, values in shipped.items():
         np.testing.assert_array_equal(tuned[name].detach().numpy(), values)
-    # Queries moved a little from where the passage encoder puts them (measured: cosine 0.89-0.94).
+    # Queries moved a little from where the passage encoder puts them (measured: cosine 0.83-0.92).
     cosines = np.sum(query_encoder.encode_queries(SENTENCES) * encoder.encode_queries(SENTENCES), axis=1)
-    assert float(cosines.min()) > 0.8 and float(cosines.max()) < 0.99
+    assert float(cosines.min()) > 0.75 and float(cosines.max()) < 0.99
 
 
 @pytest.mark.slow
@@ -430,7 +430,7 @@ def test_int8_query_encoder_stays_close_to_fp32_and_keeps_the_ranking(
     assert int8.precision == "onnx-int8"
     queries = SENTENCES + [query for query, _ in QUERY_AND_TITLE]
     cosine = np.sum(int8.encode_queries(queries) * query_encoder.encode_queries(queries), axis=1)
-    assert cosine.min() >= MIN_AGREEMENT and cosine.mean() > 0.98  # bias-tuned e5: mean 0.987
+    assert cosine.min() >= MIN_AGREEMENT and cosine.mean() > 0.975  # query encoder: mean 0.981
     unrelated = next(p for p in catalog if UNRELATED_TITLE_WORDS in p.title.lower())
     for query, title in QUERY_AND_TITLE:
         own_vec, unrelated_vec = encoder.encode_passages(

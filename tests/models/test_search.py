@@ -304,7 +304,7 @@ def test_cli_rejects_an_empty_query_without_a_traceback() -> None:
 # MRR@10 0.776, worst style R@5 0.735): a regression guard, not issue 4's targets (R@1 0.85, R@5 0.95,
 # MRR 0.90), which the search does not reach yet. Raise them when the method improves.
 DEV_FLOORS = {"recall@1": 0.70, "recall@5": 0.88, "mrr@10": 0.78, "style recall@5": 0.80}
-WRITTEN_FLOORS = {"recall@1": 0.66, "recall@5": 0.89, "mrr@10": 0.76, "style recall@5": 0.72}
+WRITTEN_FLOORS = {"recall@1": 0.68, "recall@5": 0.90, "mrr@10": 0.78, "style recall@5": 0.78}
 # How far above SQLite FTS5 and folded BM25 each overall metric must stay.
 BASELINE_MARGIN = 0.10
 
@@ -352,7 +352,7 @@ def test_the_query_encoder_beats_reading_queries_with_the_passage_encoder(
         evaluate(name, rows, lambda q, engine=engine: [h.code for h in engine.search(q)]).overall
         for name, engine in (("query encoder", full), ("passage encoder", shared))
     )
-    # Measured: MRR@10 0.795 against 0.778, R@1 0.699 against 0.682 (980 queries).
+    # Measured: MRR@10 0.798 against 0.778, R@1 0.701 against 0.682 (980 queries).
     assert ours.mrr >= theirs.mrr + 0.01 and ours.recall[1] >= theirs.recall[1]
 
 

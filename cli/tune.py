@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
+import numpy as np
 import typer
 from tqdm import tqdm
 
@@ -30,13 +32,18 @@ from models.search.tuning_examples import tuning_examples
 from models.text.lexicon import default_lexicon
 from service.settings import get_settings
 
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+GeneratedOption = Annotated[
+    int, typer.Option("--generated", min=0, help="Title-derived queries per style mixed in.")
+]
+
 
 def tune_encoder(
     catalog: CatalogOption = None,
     steps: Annotated[int, typer.Option("--steps", min=1, help="Training steps of 32 pairs.")] = 130,
-    generated: Annotated[
-        int, typer.Option("--generated", min=0, help="Title-derived queries per style mixed in.")
-    ] = 80,
+    generated: GeneratedOption = 80,
     out: Annotated[Path, typer.Option("--out", help="Where to write the tuning.")] = TUNING_FILE,
 ) -> None:
     """Train e5's bias terms on the written queries (held-out batches excluded) and on queries
@@ -51,26 +58,16 @@ def tune_encoder(
     # Negatives come from lexical search alone: what the tuning produces must not depend on an
     # earlier tuning.
     examples = tuning_examples(procedures, tqdm(rows, desc="hard negatives"), engine=SearchEngine(procedures))
-    from sentence_transformers import SentenceTransformer
 
     with tempfile.TemporaryDirectory() as work:
         try:
             convert(Path(work) / "e5", tuning_path=None)  # training starts from e5 as published
         except ConversionError as exc:
             fail(str(exc))
-        model = SentenceTransformer(
-            str(Path(work) / "e5"),
-            device="cpu",
-            local_files_only=True,
-            model_kwargs={"add_pooling_layer": False},
+        model = _trainable_model(Path(work) / "e5")
+        values = _with_progress(
+            "bias tuning", steps, lambda done: train_bias_tuning(model, examples, steps=steps, progress=done)
         )
-        with tqdm(total=steps, desc="bias tuning") as bar:
-
-            def step_done(loss: float) -> None:
-                bar.set_postfix(loss=f"{loss:.3f}")
-                bar.update()
-
-            values = train_bias_tuning(model, examples, steps=steps, progress=step_done)
     save_tuning(values, out)
     typer.echo(f"{out}: {sum(v.size for v in values.values()):,} parameters from {len(examples)} examples")
     if out == TUNING_FILE:
@@ -80,9 +77,7 @@ def tune_encoder(
 def tune_query_encoder(
     catalog: CatalogOption = None,
     steps: Annotated[int, typer.Option("--steps", min=1, help="Training steps of 64 queries.")] = 400,
-    generated: Annotated[
-        int, typer.Option("--generated", min=0, help="Title-derived queries per style mixed in.")
-    ] = 80,
+    generated: GeneratedOption = 80,
     out: Annotated[Path, typer.Option("--out", help="Where to write the tuning.")] = QUERY_TUNING_FILE,
 ) -> None:
     """Train the query side of e5 (bias terms, from the shipped bias tuning) against the catalog's
@@ -107,21 +102,13 @@ def tune_query_encoder(
         if analysed.syllables and analysed.kind is not QueryKind.CODE:
             answers = tuple(position[code] for code in row.relevant if code in position)
             examples.append(QueryExample(query=analysed.dense_text(), answers=answers))
-    from sentence_transformers import SentenceTransformer
-
-    model = SentenceTransformer(
-        str(artefacts.encoder_dir),
-        device="cpu",
-        local_files_only=True,
-        model_kwargs={"add_pooling_layer": False},
+    model = _trainable_model(artefacts.encoder_dir)
+    passages = index.vectors()
+    values = _with_progress(
+        "query tuning",
+        steps,
+        lambda done: train_query_tuning(model, examples, passages, steps=steps, progress=done),
     )
-    with tqdm(total=steps, desc="query tuning") as bar:
-
-        def step_done(loss: float) -> None:
-            bar.set_postfix(loss=f"{loss:.3f}")
-            bar.update()
-
-        values = train_query_tuning(model, examples, index.vectors(), steps=steps, progress=step_done)
     save_tuning(values, out, base=TUNING_FILE)
     typer.echo(f"{out}: {sum(v.size for v in values.values()):,} parameters from {len(examples)} queries")
 
@@ -140,3 +127,25 @@ def _training_rows(procedures: Catalog, *, generated: int) -> list[EvalQuery]:
         if row.style != "title"
     ]
     return rows
+
+
+def _trainable_model(folder: Path) -> SentenceTransformer:
+    """A converted e5 folder loaded for training (no BERT pooler: e5 pools token states by mean)."""
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(
+        str(folder), device="cpu", local_files_only=True, model_kwargs={"add_pooling_layer": False}
+    )
+
+
+def _with_progress(
+    description: str, steps: int, train: Callable[[Callable[[float], None]], dict[str, np.ndarray]]
+) -> dict[str, np.ndarray]:
+    """Run `train` with a progress bar of its steps showing the last loss."""
+    with tqdm(total=steps, desc=description) as bar:
+
+        def step_done(loss: float) -> None:
+            bar.set_postfix(loss=f"{loss:.3f}")
+            bar.update()
+
+        return train(step_done)

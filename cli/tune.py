@@ -51,7 +51,8 @@ def tune_encoder(
     title) from losing to paraphrases, each with a hard negative mined by lexical search;
     ~15 min on 2 cores.
 
-    Then `tthc build` rebuilds the model folder, its ONNX graphs and the dense index with it.
+    Then `tthc tune-query-encoder` retrains the query side against it, and `tthc build` rebuilds
+    the model folders and the dense index.
     """
     procedures = open_catalog(catalog)
     rows = _training_rows(procedures, generated=generated)

@@ -35,7 +35,8 @@ from tqdm import tqdm
 
 from catalog.store import Catalog
 from models.embedding.bias_tuning import QUERY_TUNING_FILE, TUNING_FILE
-from models.embedding.convert import CONVERTER_VERSION, convert, sha256_file
+from models.embedding.checksum import sha256_file
+from models.embedding.convert import CONVERTER_VERSION, convert
 from models.embedding.encoder import Encoder, Precision, TextEncoder, load_encoder
 from models.embedding.onnx_encoder import OnnxEncoder, OnnxPrecision
 from models.embedding.onnx_export import export_onnx

@@ -27,7 +27,6 @@ its own tuning file; `tthc tune-query-encoder` retrains it.
 
 from __future__ import annotations
 
-import hashlib
 import random
 import zipfile
 from collections.abc import Callable, Sequence
@@ -35,6 +34,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
+
+from models.embedding.checksum import sha256_file
 
 if TYPE_CHECKING:
     import torch
@@ -228,24 +229,25 @@ def save_tuning(values: dict[str, np.ndarray], path: Path = TUNING_FILE, *, base
     vectors a query tuning was trained against, recorded by checksum (`tuning_base`)."""
     arrays = {name: np.asarray(v, dtype=np.float32) for name, v in values.items()}
     if base is not None:
-        arrays[_BASE_KEY] = np.array(hashlib.sha256(Path(base).read_bytes()).hexdigest())
+        arrays[_BASE_KEY] = np.array(sha256_file(base))
     np.savez_compressed(path, **arrays)
 
 
 def load_tuning(path: Path = TUNING_FILE) -> dict[str, np.ndarray]:
     """Read the parameter values of a file written by `save_tuning`; `TuningError` when unreadable."""
-    try:
-        with np.load(path) as stored:
-            return {name: stored[name] for name in stored.files if name != _BASE_KEY}
-    except (OSError, ValueError, zipfile.BadZipFile) as exc:
-        raise TuningError(f"{path} is not a readable tuning file ({exc}); restore it from git") from exc
+    return {name: value for name, value in _read_tuning_file(path).items() if name != _BASE_KEY}
 
 
 def tuning_base(path: Path) -> str | None:
     """The sha256 of the tuning a query tuning was trained against (None if not recorded)."""
+    base = _read_tuning_file(path).get(_BASE_KEY)
+    return None if base is None else str(base)
+
+
+def _read_tuning_file(path: Path) -> dict[str, np.ndarray]:
     try:
         with np.load(path) as stored:
-            return str(stored[_BASE_KEY]) if _BASE_KEY in stored.files else None
+            return {name: stored[name] for name in stored.files}
     except (OSError, ValueError, zipfile.BadZipFile) as exc:
         raise TuningError(f"{path} is not a readable tuning file ({exc}); restore it from git") from exc
 

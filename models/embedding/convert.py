@@ -23,7 +23,6 @@ version reads back, and records a manifest so a second run with the same inputs 
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
 import mmap
 import os
@@ -41,6 +40,7 @@ from pydantic import BaseModel
 from tqdm import tqdm
 
 from models.embedding.bias_tuning import TUNING_FILE, apply_tuning, load_tuning
+from models.embedding.checksum import sha256_file
 
 MANIFEST_NAME = "conversion.json"
 # Bump when the output of `convert` changes for the same inputs, so old folders are rebuilt.
@@ -275,15 +275,6 @@ class ConversionManifest(BaseModel):
     created_at: datetime
     seconds: float
     files: dict[str, int]
-
-
-def sha256_file(path: Path) -> str:
-    """Hex SHA-256 of a file, read in chunks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def read_conversion_manifest(folder: Path) -> ConversionManifest | None:

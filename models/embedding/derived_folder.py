@@ -17,7 +17,8 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
-from models.embedding.convert import make_readable, sha256_file
+from models.embedding.checksum import sha256_file
+from models.embedding.convert import make_readable
 
 Manifest = TypeVar("Manifest", bound=BaseModel)
 

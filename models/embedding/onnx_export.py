@@ -21,8 +21,8 @@ import numpy as np
 from pydantic import BaseModel
 from tqdm import tqdm
 
+from models.embedding.checksum import sha256_file
 from models.embedding.convert import MANIFEST_NAME as CONVERSION_MANIFEST
-from models.embedding.convert import sha256_file
 from models.embedding.derived_folder import building, folder_bytes, matches_parent, read_manifest
 
 ONNX_DIR = "onnx"

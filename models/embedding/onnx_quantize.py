@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel
 
-from models.embedding.convert import sha256_file
+from models.embedding.checksum import sha256_file
 from models.embedding.derived_folder import building, folder_bytes, matches_parent, read_manifest
 from models.embedding.onnx_export import EXPORT_MANIFEST, ONNX_DIR, ONNX_FILE, is_exported, onnx_path
 

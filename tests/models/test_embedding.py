@@ -32,6 +32,7 @@ from models.embedding.bias_tuning import (
     tuning_base,
 )
 from models.embedding.cache import QueryEmbeddingCache
+from models.embedding.checksum import sha256_file
 from models.embedding.convert import (
     bert_tensor_shapes,
     convert,
@@ -39,7 +40,6 @@ from models.embedding.convert import (
     dequantize_q4_0,
     read_conversion_manifest,
     read_layout,
-    sha256_file,
 )
 from models.embedding.derived_folder import building, folder_bytes, matches_parent
 from models.embedding.encoder import QUERY_MAX_TOKENS, Encoder, load_encoder

@@ -45,6 +45,7 @@ from models.embedding.passage_store import StoredPassageEncoder
 from models.events.artefacts import build_event_artefacts
 from models.events.taxonomy import taxonomy_fingerprint
 from models.search.dense import DenseIndex, procedure_passage
+from models.search.descriptions import DESCRIPTIONS_FILE, default_descriptions
 from models.search.lexical import build_lexical_index, index_fingerprint
 
 MANIFEST_FILE = "manifest.json"
@@ -67,9 +68,26 @@ def build_dense_index(catalog: Catalog, out_dir: Path, encoder: TextEncoder) -> 
     index.save(out_dir)
 
 
+def build_description_index(catalog: Catalog, out_dir: Path, encoder: TextEncoder) -> None:
+    """FAISS index of every procedure's everyday descriptions (`models.search.descriptions`), each
+    keyed by its procedure's code: a procedure scores as its best description."""
+    descriptions = default_descriptions()
+    passages = [
+        (text, procedure.code)
+        for procedure in catalog
+        if (description := descriptions.get(procedure.code)) is not None
+        for text in description.sentences()
+    ]
+    index = DenseIndex.build(
+        [text for text, _ in passages], [code for _, code in passages], encoder, show_progress=True
+    )
+    index.save(out_dir)
+
+
 # name → step; each writes into `<artefacts_dir>/<catalog.version>/<name>/`. Order is build order.
 BUILD_STEPS: dict[str, BuildStep] = {
     "dense": build_dense_index,
+    "descriptions": build_description_index,
     "lexical": build_lexical_index,
     "events": build_event_artefacts,  # after "dense": reads its index
 }
@@ -84,6 +102,7 @@ def encoder_fingerprint() -> dict[str, object]:
 # A step whose recorded inputs differ from these is stale and rebuilt by the next `tthc build`.
 STEP_INPUTS: dict[str, Callable[[], dict[str, object]]] = {
     "dense": encoder_fingerprint,
+    "descriptions": lambda: {**encoder_fingerprint(), "descriptions_sha256": sha256_file(DESCRIPTIONS_FILE)},
     "lexical": index_fingerprint,
     # Events assign procedures by their passage vectors.
     "events": lambda: {**taxonomy_fingerprint(), **encoder_fingerprint()},
@@ -155,7 +174,12 @@ class Artefacts:
         return OnnxEncoder(self.query_encoder_dir, precision=precision, threads=threads)
 
     def load_dense_index(self) -> DenseIndex:
+        """One passage vector per procedure (`procedure_passage`)."""
         return DenseIndex.load(self.step_dir("dense"))
+
+    def load_description_index(self) -> DenseIndex:
+        """The vectors of the procedures' everyday descriptions, several per procedure."""
+        return DenseIndex.load(self.step_dir("descriptions"))
 
 
 def version_dir(catalog: Catalog, artefacts_dir: Path) -> Path:

@@ -3,11 +3,16 @@
 Vectors are L2-normalised, so inner product is cosine similarity. An exact `IndexFlatIP` is used:
 at a few thousand procedures a brute-force scan takes well under a millisecond and needs no
 training, so approximate indexes would only cost recall.
+
+An id may own several passages (a procedure's everyday descriptions,
+`models.search.descriptions`); it then scores as its best passage, MaxP (Dai & Callan, "Deeper
+Text Understanding for IR with Contextual Neural Language Modeling", SIGIR 2019).
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,13 +46,16 @@ class DenseIndexError(Exception):
 
 
 class DenseIndex:
-    """Exact cosine search over passage vectors, keyed by procedure code (or any string id)."""
+    """Exact cosine search over passage vectors, keyed by procedure code (or any string id); an id
+    may own several passages and scores as the best of them."""
 
     def __init__(self, index: faiss.Index, ids: Sequence[str]) -> None:
         if index.ntotal != len(ids):
             raise DenseIndexError(f"index holds {index.ntotal} vectors for {len(ids)} ids")
         self._index = index
+        # One entry per vector: an id repeats once per passage it owns.
         self.ids: list[str] = list(ids)
+        self._passages_per_id = max(Counter(self.ids).values(), default=1)
 
     @property
     def dim(self) -> int:
@@ -66,11 +74,10 @@ class DenseIndex:
         batch_size: int = 32,
         show_progress: bool = False,
     ) -> DenseIndex:
-        """Embed `passages` (passage prompt) and index them under `ids` (same order, unique)."""
+        """Embed `passages` (passage prompt) and index them under `ids` (same order; an id repeats
+        for each passage it owns)."""
         if len(passages) != len(ids):
             raise DenseIndexError(f"{len(passages)} passages for {len(ids)} ids")
-        if len(set(ids)) != len(ids):
-            raise DenseIndexError("ids must be unique")
         vectors = encoder.encode_passages(passages, batch_size=batch_size, show_progress=show_progress)
         return cls.from_vectors(vectors, ids)
 
@@ -110,11 +117,11 @@ class DenseIndex:
         return cls(index, json.loads(ids_path.read_text(encoding="utf-8")))
 
     def vectors(self) -> np.ndarray:
-        """The indexed vectors, one row per id (a copy)."""
+        """The indexed vectors, one row per entry of `ids` (a copy)."""
         return self._index.reconstruct_n(0, len(self.ids))
 
     def search(self, query_vec: np.ndarray, k: int) -> list[tuple[str, float]]:
-        """The `k` best (id, cosine) pairs for one query vector, best first."""
+        """The `k` best (id, cosine of its best passage) pairs for one query vector, best first."""
         return self.search_many(np.asarray(query_vec, dtype=np.float32).reshape(1, -1), k)[0]
 
     def search_many(self, query_vecs: np.ndarray, k: int) -> list[list[tuple[str, float]]]:
@@ -122,15 +129,19 @@ class DenseIndex:
         query_vecs = np.ascontiguousarray(query_vecs, dtype=np.float32)
         if query_vecs.ndim != 2 or query_vecs.shape[1] != self.dim:
             raise DenseIndexError(f"query vectors must have shape (n, {self.dim}), got {query_vecs.shape}")
-        k = min(k, len(self.ids))
-        if k <= 0 or query_vecs.shape[0] == 0:
+        # k ids are among the best k × (passages per id) vectors, whatever their owners.
+        depth = min(k * self._passages_per_id, len(self.ids))
+        if depth <= 0 or query_vecs.shape[0] == 0:
             return [[] for _ in range(query_vecs.shape[0])]
-        scores, rows = self._index.search(query_vecs, k)
-        return [
-            [
-                (self.ids[row], float(score))
-                for row, score in zip(row_ids, row_scores, strict=True)
-                if row >= 0
-            ]
-            for row_ids, row_scores in zip(rows, scores, strict=True)
-        ]
+        scores, rows = self._index.search(query_vecs, depth)
+        return [self._best_per_id(ids, row_scores, k) for ids, row_scores in zip(rows, scores, strict=True)]
+
+    def _best_per_id(self, rows: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[str, float]]:
+        best: dict[str, float] = {}
+        for row, score in zip(rows, scores, strict=True):
+            # FAISS returns rows best first, so an id's first row is its best passage.
+            if row >= 0 and self.ids[row] not in best:
+                best[self.ids[row]] = float(score)
+                if len(best) == k:
+                    break
+        return list(best.items())

@@ -11,6 +11,7 @@ import logging
 import re
 import unicodedata
 from collections import OrderedDict
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
@@ -20,6 +21,7 @@ from pydantic import BaseModel, ConfigDict
 from catalog.schema import Level, Procedure
 from catalog.store import Catalog
 from models.search.actions import leading_action, named_actions
+from models.search.descriptions import EverydayDescription, default_descriptions
 from models.search.evaluation import everyday_sentences
 from models.search.fusion import FusionWeights, fuse, normalise_max
 from models.search.lexical import LexicalIndex, LexicalWeights, StaleIndexError
@@ -96,9 +98,17 @@ class DenseScorer(Protocol):
 
 
 class EncodedDense:
-    """Dense scores of every procedure: the e5 query vector against the FAISS passage index."""
+    """Dense scores of every procedure: the e5 query vector against the FAISS passage index and,
+    when given, the index of everyday descriptions; a procedure scores as its best passage (MaxP)."""
 
-    def __init__(self, encoder: TextEncoder, index: DenseIndex, *, depth: int = DENSE_DEPTH) -> None:
+    def __init__(
+        self,
+        encoder: TextEncoder,
+        index: DenseIndex,
+        *,
+        descriptions: DenseIndex | None = None,
+        depth: int = DENSE_DEPTH,
+    ) -> None:
         import faiss
 
         # FAISS's OpenMP workers spin after each search and starve torch's threads: measured here,
@@ -107,6 +117,8 @@ class EncodedDense:
         faiss.omp_set_num_threads(1)
         self.encoder = encoder
         self.index = index
+        self.descriptions = descriptions
+        self._indexes = [index] if descriptions is None else [index, descriptions]
         self.codes = index.ids
         self._position = {code: i for i, code in enumerate(self.codes)}
         self._depth = depth
@@ -114,8 +126,11 @@ class EncodedDense:
     def scores(self, text: str) -> np.ndarray:
         vector = self.encoder.encode_queries([text])[0]
         scores = np.zeros(len(self.codes), dtype=np.float32)
-        for code, score in self.index.search(vector, self._depth):
-            scores[self._position[code]] = score
+        for index in self._indexes:
+            for code, score in index.search(vector, self._depth):
+                # A description of a procedure outside this catalog has nowhere to go.
+                if (position := self._position.get(code)) is not None:
+                    scores[position] = max(scores[position], score)
         return scores
 
 
@@ -143,13 +158,17 @@ class SearchEngine:
         lexical: LexicalIndex | None = None,
         dense: DenseScorer | None = None,
         lexicon: Lexicon | None = None,
+        descriptions: Mapping[str, EverydayDescription] | None = None,
         lexical_weights: LexicalWeights | None = None,
         fusion_weights: FusionWeights | None = None,
         cache_size: int = CACHE_SIZE,
     ) -> None:
         self.catalog = catalog
         self.lexicon = lexicon or default_lexicon()
-        self.lexical = lexical or LexicalIndex.build(catalog, lexicon=self.lexicon, progress=False)
+        descriptions = default_descriptions() if descriptions is None else descriptions
+        self.lexical = lexical or LexicalIndex.build(
+            catalog, lexicon=self.lexicon, descriptions=descriptions, progress=False
+        )
         self.codes = self.lexical.codes
         self._procedures = [catalog.get_or_raise(code=code) for code in self.codes]
         self._position = {code: i for i, code in enumerate(self.codes)}
@@ -219,7 +238,7 @@ class SearchEngine:
         """
         from models.artefacts import ArtefactsError, load_artefacts
 
-        artefacts = load_artefacts(catalog, artefacts_dir, steps=["dense"])
+        artefacts = load_artefacts(catalog, artefacts_dir, steps=["dense", "descriptions"])
         stale: str | None = None
         try:
             lexical = LexicalIndex.load(artefacts.step_dir("lexical"))
@@ -233,7 +252,9 @@ class SearchEngine:
             if encoder.startswith("torch-")
             else artefacts.load_query_encoder(precision=precision, threads=threads)
         )
-        dense = EncodedDense(query_encoder, artefacts.load_dense_index())
+        dense = EncodedDense(
+            query_encoder, artefacts.load_dense_index(), descriptions=artefacts.load_description_index()
+        )
         engine = cls(catalog, lexical=lexical, dense=dense, **options)  # type: ignore[arg-type]
         engine.stale_lexical = stale
         return engine

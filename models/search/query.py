@@ -169,5 +169,7 @@ def lexical_query(query: AnalysedQuery, index: LexicalIndex) -> LexicalQuery:
         repaired = stream_tokens([s for s in query.repaired if not CODE_PATTERN.fullmatch(s)])
         repair = _new_tokens(repaired, typed)
     return LexicalQuery(
-        tokens={"typed": typed, **expansions, "correction": correction, "repair": repair}, scales=scales
+        tokens={"typed": typed, **expansions, "correction": correction, "repair": repair},
+        scales=scales,
+        accented=query.accented,
     )

@@ -8,6 +8,7 @@ import struct
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -53,6 +54,7 @@ from models.embedding.onnx_quantize import (
 )
 from models.embedding.passage_store import StoredPassageEncoder
 from models.search.dense import DenseIndex, DenseIndexError, procedure_passage
+from models.search.descriptions import default_descriptions
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -130,6 +132,19 @@ def test_dense_index_rejects_malformed_queries_and_inputs() -> None:
         index.search(np.ones(3, dtype=np.float32), 2)
     with pytest.raises(DenseIndexError):
         DenseIndex.from_vectors(vectors, ["a", "b"])
+
+
+def test_an_id_with_several_passages_scores_as_its_best_one() -> None:
+    """MaxP: a procedure's everyday descriptions are indexed under its code; search returns each id
+    once, with its best passage's cosine, and still `k` distinct ids."""
+    vectors = np.array([[1.0, 0.0], [0.8, 0.6], [0.6, 0.8], [0.0, 1.0]], dtype=np.float32)
+    index = DenseIndex.from_vectors(vectors, ["a", "a", "a", "b"])
+    assert index.search(np.array([0.6, 0.8], dtype=np.float32), 2) == [
+        ("a", pytest.approx(1.0)),
+        ("b", pytest.approx(0.8)),
+    ]
+    assert index.search(np.array([0.0, 1.0], dtype=np.float32), 1) == [("b", pytest.approx(1.0))]
+    assert [code for code, _ in index.search(np.array([1.0, 0.0], dtype=np.float32), 5)] == ["a", "b"]
 
 
 def test_a_derived_folder_replaces_the_old_one_only_when_built(tmp_path: Path) -> None:
@@ -382,6 +397,27 @@ def test_a_step_built_from_other_inputs_is_stale(
     with pytest.raises(ArtefactsError, match="stale"):
         load_artefacts(catalog, artefacts.root.parent, steps=["lexical"])
     assert load_artefacts(catalog, artefacts.root.parent, steps=["dense", "events"]).root == artefacts.root
+    # Editing the everyday descriptions re-embeds them, and leaves the passage index alone.
+    described = artefacts.manifest.steps["descriptions"].inputs
+    assert described == STEP_INPUTS["descriptions"]() and "descriptions_sha256" in described
+    monkeypatch.setitem(STEP_INPUTS, "descriptions", lambda: {**described, "descriptions_sha256": "edited"})
+    with pytest.raises(ArtefactsError, match="stale"):
+        load_artefacts(catalog, artefacts.root.parent, steps=["descriptions"])
+    assert load_artefacts(catalog, artefacts.root.parent, steps=["dense"]).root == artefacts.root
+
+
+@pytest.mark.slow
+def test_description_index_holds_every_description_under_its_procedure(
+    artefacts: Artefacts, query_encoder: Encoder, catalog: Catalog
+) -> None:
+    index = artefacts.load_description_index()
+    descriptions = default_descriptions()
+    assert Counter(index.ids) == {p.code: len(descriptions[p.code].sentences()) for p in catalog}
+    # Read as a query, a procedure's everyday sentence finds that procedure among its descriptions.
+    sample = [descriptions[p.code] for p in sorted(catalog, key=lambda p: p.code)[::40]]
+    found = index.search_many(query_encoder.encode_queries([d.vi[0] for d in sample]), 3)
+    hits = sum(d.code in [code for code, _ in top] for d, top in zip(sample, found, strict=True))
+    assert hits >= 0.9 * len(sample)
 
 
 @pytest.mark.slow

@@ -3,12 +3,14 @@
 People ask "thuyền chạy trên sông chưa đăng ký thì làm sao"; the catalog says "Đăng ký phương tiện
 lần đầu đối với phương tiện đang khai thác trên đường thủy nội địa". A lexicon maps single terms;
 whole situations need the procedure itself described in everyday words. Each procedure has three
-Vietnamese descriptions (two situations in different words, one counter-style keyword phrase) and
-one English sentence, written for every procedure of the catalog from its title, field, subjects,
+situations (what happened, who needs it), a question as asked at a counter, a search phrase, and
+two English sentences, written for every procedure of the catalog from its title, field, subjects,
 results and first documents, with each sibling's distinguishing situation made explicit, by
-writers who saw none of the evaluation sets nor the written tuning queries.
+writers who saw neither the evaluation sets nor the written tuning queries. A second round, given
+the first four, added the question, a situation from another angle (a relative, a clerk sent by
+the company...) and an English question in other words.
 
-Indexed as one more lexical field and one more dense passage per procedure, this is document
+Indexed as one more lexical field and as extra dense passages of each procedure, this is document
 expansion (Nogueira, Yang, Lin & Cho, "Document Expansion by Query Prediction", 2019, there with
 generated queries): the words are added on the document side, once, at build time, so the query
 path costs nothing more.
@@ -25,17 +27,26 @@ DESCRIPTIONS_FILE = Path(__file__).with_name("everyday_descriptions.jsonl")
 
 
 class EverydayDescription(BaseModel):
-    """How people would describe one procedure: Vietnamese sentences and phrases, and English."""
+    """How people would describe one procedure, in Vietnamese and in English."""
 
     model_config = ConfigDict(frozen=True)
 
     code: str
-    vi: list[str] = Field(min_length=1)
-    en: str
+    # What happened and who needs it, in everyday words.
+    situations: list[str] = Field(min_length=1)
+    # The request as asked at a counter, on the phone or to a chatbot.
+    questions: list[str] = Field(default_factory=list)
+    # What would be typed into a search box or said at a counter.
+    phrases: list[str] = Field(default_factory=list)
+    english: list[str] = Field(default_factory=list)
+
+    def vietnamese(self) -> list[str]:
+        """Every Vietnamese description."""
+        return [*self.situations, *self.questions, *self.phrases]
 
     def sentences(self) -> list[str]:
         """Every description, Vietnamese first."""
-        return [*self.vi, self.en]
+        return [*self.vietnamese(), *self.english]
 
 
 def load_descriptions(path: Path = DESCRIPTIONS_FILE) -> dict[str, EverydayDescription]:

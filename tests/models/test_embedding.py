@@ -415,7 +415,7 @@ def test_description_index_holds_every_description_under_its_procedure(
     assert Counter(index.ids) == {p.code: len(descriptions[p.code].sentences()) for p in catalog}
     # Read as a query, a procedure's everyday sentence finds that procedure among its descriptions.
     sample = [descriptions[p.code] for p in sorted(catalog, key=lambda p: p.code)[::40]]
-    found = index.search_many(query_encoder.encode_queries([d.vi[0] for d in sample]), 3)
+    found = index.search_many(query_encoder.encode_queries([d.situations[0] for d in sample]), 3)
     hits = sum(d.code in [code for code, _ in top] for d, top in zip(sample, found, strict=True))
     assert hits >= 0.9 * len(sample)
 

@@ -8,7 +8,10 @@ two English sentences, written for every procedure of the catalog from its title
 results and first documents, with each sibling's distinguishing situation made explicit, by
 writers who saw neither the evaluation sets nor the written tuning queries. A second round, given
 the first four, added the question, a situation from another angle (a relative, a clerk sent by
-the company...) and an English question in other words.
+the company...) and an English question in other words; a third, two more situations and
+questions for the 516 local procedures in the fields of everyday life and business (civil status,
+residence, ID cards, land, housing, building, vehicles, passports, certification, notaries, social
+insurance, tax, household businesses, companies).
 
 Indexed as one more lexical field and as extra dense passages of each procedure, this is document
 expansion (Nogueira, Yang, Lin & Cho, "Document Expansion by Query Prediction", 2019, there with

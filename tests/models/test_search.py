@@ -306,11 +306,11 @@ def test_cli_rejects_an_empty_query_without_a_traceback() -> None:
     assert "empty" in result.output and "Traceback" not in result.output
 
 
-# Floors just under the measured figures (dev: R@1 0.844, R@5 0.992, MRR@10 0.907, worst style
-# R@5 0.963; the 980 written queries held out from the encoder's tuning: R@1 0.866, R@5 0.994,
-# MRR@10 0.924, worst style R@5 0.99): a regression guard beside issue 4's targets (R@1 0.85, R@5
-# 0.95, MRR 0.90, every style R@5 0.90), which the held-out queries reach and dev all but R@1.
-DEV_FLOORS = {"recall@1": 0.83, "recall@5": 0.97, "mrr@10": 0.89, "style recall@5": 0.92}
+# Floors just under the measured figures (dev: R@1 0.867, R@5 0.984, MRR@10 0.924, worst style
+# R@5 0.926; the 980 written queries held out from the encoder's tuning: R@1 0.869, R@5 0.996,
+# MRR@10 0.926, worst style R@5 0.99): a regression guard; both sets now reach issue 4's targets
+# (R@1 0.85, R@5 0.95, MRR 0.90, every style R@5 0.90).
+DEV_FLOORS = {"recall@1": 0.85, "recall@5": 0.96, "mrr@10": 0.90, "style recall@5": 0.90}
 WRITTEN_FLOORS = {"recall@1": 0.85, "recall@5": 0.97, "mrr@10": 0.91, "style recall@5": 0.95}
 # How far above SQLite FTS5 and folded BM25 each overall metric must stay.
 BASELINE_MARGIN = 0.10
@@ -360,7 +360,7 @@ def test_the_query_encoder_beats_reading_queries_with_the_passage_encoder(
         evaluate(name, rows, lambda q, engine=engine: [h.code for h in engine.search(q)]).overall
         for name, engine in (("query encoder", full), ("passage encoder", shared))
     )
-    # Measured: MRR@10 0.925 against 0.919, R@1 0.869 against 0.861 (980 queries); before the
+    # Measured: MRR@10 0.927 against 0.918, R@1 0.871 against 0.858 (980 queries); before the
     # everyday descriptions indexed the dense side too, 0.801 against 0.783.
     assert ours.mrr > theirs.mrr and ours.recall[1] >= theirs.recall[1]
 
@@ -388,7 +388,7 @@ def test_everyday_descriptions_find_what_titles_do_not_say(catalog: Catalog, art
     neither = quality(
         SearchEngine(catalog, lexical=full.lexical, dense=without_vectors, lexical_weights=without_field)
     )
-    # Measured MRR@10: 0.924 with both, 0.897 with the vectors only, 0.850 with the field only, 0.799
+    # Measured MRR@10: 0.926 with both, 0.896 with the vectors only, 0.847 with the field only, 0.798
     # with neither.
     assert (
         ours >= neither + 0.08
@@ -411,18 +411,22 @@ def test_written_queries_name_catalog_procedures_in_every_style(catalog: Catalog
 
 def test_every_procedure_has_everyday_descriptions_of_its_own(catalog: Catalog) -> None:
     """Three situations, a question and a search phrase in Vietnamese (marked, NFC) and two English
-    sentences per procedure, in words of their own: not copies of the title, of another
+    sentences per procedure, two more situations and questions for the everyday procedures of
+    citizens and businesses, in words of their own: not copies of the title, of another
     procedure's descriptions or of an evaluation or written query."""
     descriptions = load_descriptions()
     assert set(descriptions) == set(catalog.codes())
+    shapes: Counter[tuple[int, ...]] = Counter()
     for procedure in catalog:
         description = descriptions[procedure.code]
-        shape = [len(description.situations), len(description.questions), len(description.phrases)]
-        assert shape == [3, 1, 1] and len(description.english) == 2
+        shape = (len(description.situations), len(description.questions), len(description.phrases))
+        shapes[shape] += 1
+        assert shape in {(3, 1, 1), (5, 3, 1)} and len(description.english) == 2
         assert all(has_diacritics(text) for text in description.vietnamese())
         assert all(unicodedata.normalize("NFC", text) == text for text in description.sentences())
         title = core_title(procedure.title)
         assert title not in {core_title(text) for text in [*description.situations, *description.questions]}
+    assert shapes[(5, 3, 1)] >= 500
     # The search phrase may be the title itself when the title is what people say (130 of 2,849);
     # an English sentence may quote a Vietnamese term ("bailiff (thừa phát lại)").
     titles = sum(
@@ -542,7 +546,7 @@ def test_everyday_requests_teach_the_repair_to_restore_marks(engine: SearchEngin
     requests_only = QueryRepairer(
         procedures, keep=VIETNAMESE_STOPWORDS, everyday=everyday, sentences=everyday_sentences()
     )
-    # Measured: 0.86 from the catalog alone, 0.95 with the requests, 0.985 with the descriptions too.
+    # Measured: 0.86 from the catalog alone, 0.95 with the requests, 0.986 with the descriptions too.
     assert restored(catalog_only) + 0.05 < restored(requests_only) < restored(engine.repairer) - 0.02
     assert restored(engine.repairer) >= 0.975
     held_out_queries = {r.query for r in load_eval_queries(WRITTEN_QUERIES) if is_held_out(r)}

@@ -165,10 +165,10 @@ class SearchEngine:
     ) -> None:
         self.catalog = catalog
         self.lexicon = lexicon or default_lexicon()
-        descriptions = default_descriptions() if descriptions is None else descriptions
         self.lexical = lexical or LexicalIndex.build(
             catalog, lexicon=self.lexicon, descriptions=descriptions, progress=False
         )
+        descriptions = default_descriptions() if descriptions is None else descriptions
         self.codes = self.lexical.codes
         self._procedures = [catalog.get_or_raise(code=code) for code in self.codes]
         self._position = {code: i for i, code in enumerate(self.codes)}

@@ -45,7 +45,7 @@ from models.embedding.passage_store import StoredPassageEncoder
 from models.events.artefacts import build_event_artefacts
 from models.events.taxonomy import taxonomy_fingerprint
 from models.search.dense import DenseIndex, procedure_passage
-from models.search.descriptions import DESCRIPTIONS_FILE, default_descriptions
+from models.search.descriptions import default_descriptions, descriptions_fingerprint
 from models.search.lexical import build_lexical_index, index_fingerprint
 
 MANIFEST_FILE = "manifest.json"
@@ -102,7 +102,7 @@ def encoder_fingerprint() -> dict[str, object]:
 # A step whose recorded inputs differ from these is stale and rebuilt by the next `tthc build`.
 STEP_INPUTS: dict[str, Callable[[], dict[str, object]]] = {
     "dense": encoder_fingerprint,
-    "descriptions": lambda: {**encoder_fingerprint(), "descriptions_sha256": sha256_file(DESCRIPTIONS_FILE)},
+    "descriptions": lambda: {**encoder_fingerprint(), **descriptions_fingerprint()},
     "lexical": index_fingerprint,
     # Events assign procedures by their passage vectors.
     "events": lambda: {**taxonomy_fingerprint(), **encoder_fingerprint()},

@@ -26,6 +26,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from models.embedding.checksum import sha256_file
+
 DESCRIPTIONS_FILE = Path(__file__).with_name("everyday_descriptions.jsonl")
 
 
@@ -63,3 +65,9 @@ def load_descriptions(path: Path = DESCRIPTIONS_FILE) -> dict[str, EverydayDescr
 def default_descriptions() -> dict[str, EverydayDescription]:
     """The shipped descriptions (read once per process)."""
     return load_descriptions()
+
+
+def descriptions_fingerprint() -> dict[str, object]:
+    """What an index of the shipped descriptions depends on: their checksum (the lexical index and
+    the description vectors record it, so an edit rebuilds both)."""
+    return {"descriptions_sha256": sha256_file(DESCRIPTIONS_FILE)}

@@ -30,7 +30,7 @@ from tqdm import tqdm
 
 from catalog.schema import Procedure
 from models.embedding.checksum import sha256_file
-from models.search.descriptions import DESCRIPTIONS_FILE, EverydayDescription, default_descriptions
+from models.search.descriptions import EverydayDescription, default_descriptions, descriptions_fingerprint
 from models.text.lexicon import LEXICON_FILE, Lexicon, default_lexicon
 from models.text.normalize import fold_diacritics, tokenize
 from models.text.spelling import spelling_variants
@@ -141,16 +141,14 @@ class StaleIndexError(Exception):
     """A saved lexical index was built by another index format, lexicon or descriptions; rebuild it."""
 
 
-def index_fingerprint(
-    lexicon_file: Path = LEXICON_FILE, descriptions_file: Path = DESCRIPTIONS_FILE
-) -> dict[str, object]:
+def index_fingerprint(lexicon_file: Path = LEXICON_FILE) -> dict[str, object]:
     """What a saved index must match to be reused: the index format, the default BM25 parameters
     (the build step indexes with them) and the checksums of the lexicon and the descriptions."""
     return {
         "format": INDEX_FORMAT,
         "bm25": BM25Params().model_dump(),
         "lexicon_sha256": sha256_file(lexicon_file),
-        "descriptions_sha256": sha256_file(descriptions_file),
+        **descriptions_fingerprint(),
     }
 
 
